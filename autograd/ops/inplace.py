@@ -1,0 +1,137 @@
+"""In-place changes: `add_`, `mul_`, `copy_`, `fill_`, `t[index] = value`, ...
+
+Two paths, as in PyTorch:
+- nothing is recorded (grad mode off, or no tensor involved requires grad):
+  NumPy changes the array in place and the version counter goes up;
+- otherwise the op is recorded out of place, its result is copied into the
+  tensor's memory and the tensor's `grad_fn` moves to the new node.
+
+A leaf that requires grad cannot be changed in place while grad mode is on,
+and a tensor saved for a pending backward that is changed makes that backward
+raise (the version counter tells).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+from ..grad_mode import GradMode
+from ..tensor import Tensor
+from .broadcast import unbroadcast
+from .shape import _index_arrays
+
+
+def _check_leaf(t: Tensor, op: str) -> None:
+    if GradMode.enabled and t._requires_grad and t.grad_fn is None:
+        raise RuntimeError(
+            f"{op}: a leaf tensor that requires grad (shape {tuple(t.shape)}) cannot be changed in place "
+            "while grad mode is on; wrap the update in `with autograd.no_grad():` or change `t.data`"
+        )
+
+
+def apply_inplace(t: Tensor, fn: Callable[..., Tensor], *args: Any) -> Tensor:
+    """Compute `fn(t, *args)` and store the result in `t`'s memory."""
+    op = getattr(fn, "__qualname__", "in-place op").split(".")[0]
+    _check_leaf(t, op)
+    records = GradMode.enabled and (t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+    if not records:
+        result = fn(Tensor._make(t._data), *args)
+        _store(t, result._data, op)
+        t._bump_version()
+        return t
+    base = t._base
+    if base is not None and base._requires_grad:
+        raise RuntimeError(
+            f"{op}: in-place change of a view of a tensor that requires grad is not supported; "
+            "change the base tensor, or use an out-of-place op"
+        )
+    result = fn(t, *args)
+    _store(t, result._data, op)
+    t._bump_version()
+    t.grad_fn = result.grad_fn
+    t._output_nr = result._output_nr
+    t._requires_grad = result._requires_grad
+    return t
+
+
+def _store(t: Tensor, value: Any, op: str) -> None:
+    target = t._array()
+    if np.shape(value) != target.shape:
+        raise ShapeError(
+            f"{op}: the result has shape {tuple(np.shape(value))} but an in-place op must keep the "
+            f"tensor's shape {tuple(target.shape)}"
+        )
+    np.copyto(target, value, casting="unsafe")
+
+
+class CopyFrom(Function):
+    """`dst.copy_(src)`: src broadcast to dst's shape and dtype."""
+
+    @staticmethod
+    def forward(ctx, dst, src):  # type: ignore[no-untyped-def]
+        ctx.src_shape = np.shape(src)
+        return np.broadcast_to(np.asarray(src, dtype=dst.dtype), dst.shape).copy()
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dst's old value is forgotten
+        return None, unbroadcast(grad, ctx.src_shape)
+
+
+def copy_from(dst: Tensor, src: Any) -> Tensor:
+    """The value `dst.copy_(src)` stores."""
+    try:
+        return CopyFrom.apply(dst, src)
+    except ValueError:
+        raise ShapeError(f"copy_: source of shape {np.shape(src)} cannot be broadcast to {tuple(dst.shape)}") from None
+
+
+def filled(t: Tensor, value: Any) -> Tensor:
+    """The value `t.fill_(value)` stores."""
+    return copy_from(t, value)
+
+
+class IndexPut(Function):
+    """`t[index] = value` computed out of place, for the recorded path."""
+
+    @staticmethod
+    def forward(ctx, x, value, index):  # type: ignore[no-untyped-def]
+        ctx.index, ctx.value_shape = index, np.shape(value)
+        out = np.array(x)
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # overwritten places pass nothing to x
+        idx = ctx.index
+        kept = np.ones(grad.shape, dtype=bool)
+        kept[idx] = False
+        g_value = None
+        if ctx.needs_input_grad[1]:
+            g_value = unbroadcast(grad[idx], ctx.value_shape)
+        return grad * kept, g_value, None
+
+
+def setitem(t: Tensor, index: Any, value: Any) -> None:
+    """`t[index] = value`: `x[:] = 0`, `grad_h[h < 0] = 0`."""
+    index = _index_arrays(index)
+    _check_leaf(t, "setitem")
+    value_requires = isinstance(value, Tensor) and value._requires_grad
+    try:
+        if not (GradMode.enabled and (t._requires_grad or value_requires)):
+            t._array()[index] = value._data if isinstance(value, Tensor) else value
+            t._bump_version()
+            return
+        apply_inplace(t, IndexPut.apply, value, index)
+    except IndexError as e:
+        raise IndexError(f"setitem: index is out of bounds for a tensor of shape {tuple(t.shape)}: {e}") from None
+    except ValueError as e:
+        raise ShapeError(
+            f"setitem: a value of shape {tuple(np.shape(value))} cannot be assigned to the indexed part "
+            f"of a tensor of shape {tuple(t.shape)}: {e}"
+        ) from None
+
+

@@ -1,0 +1,94 @@
+"""Matrix products: `matmul` (1-D, 2-D, batched, broadcast batch dimensions), `mm`, `dot`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+from ..tensor import Tensor
+from .broadcast import unbroadcast
+
+
+class MatMul(Function):
+    @staticmethod
+    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+        need_a, need_b = ctx.needs_input_grad
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        ctx.shapes = (a.shape, b.shape)
+        return a @ b
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(AB) = dA B + A dB
+        a, b = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad
+        if len(a_shape) == 1 and len(b_shape) == 1:  # inner product
+            return (grad * b if need_a else None), (grad * a if need_b else None)
+        # treat 1-D operands as a row (a) or a column (b), as matmul does
+        if len(a_shape) == 1:
+            grad = grad.reshape(grad.shape[:-1] + (1, grad.shape[-1]))
+            a = a.reshape((1,) + a_shape) if a is not None else None
+        if len(b_shape) == 1:
+            grad = grad.reshape(grad.shape + (1,))
+            b = b.reshape(b_shape + (1,)) if b is not None else None
+        ga = gb = None
+        if need_a:
+            ga = grad @ b.swapaxes(-1, -2)
+            ga = unbroadcast(ga, a_shape if len(a_shape) > 1 else (1,) + a_shape)
+            ga = ga.reshape(a_shape)
+        if need_b:
+            gb = a.swapaxes(-1, -2) @ grad
+            gb = unbroadcast(gb, b_shape if len(b_shape) > 1 else b_shape + (1,))
+            gb = gb.reshape(b_shape)
+        return ga, gb
+
+
+def _check(op: str, a: Any, b: Any) -> None:
+    sa, sb = tuple(a.shape), tuple(b.shape)
+    if len(sa) == 0 or len(sb) == 0:
+        raise ShapeError(f"{op}: both arguments need at least 1 dimension, got shapes {sa} and {sb}")
+    inner_a = sa[-1]
+    inner_b = sb[0] if len(sb) == 1 else sb[-2]
+    if inner_a != inner_b:
+        raise ShapeError(
+            f"{op}: shapes {sa} and {sb} cannot be multiplied ({inner_a} columns in the first, "
+            f"{inner_b} rows in the second; they must be equal)"
+        )
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """Matrix product with NumPy's rules: `a @ b`; batch dimensions broadcast.
+
+    >>> matmul(ones(2, 3), ones(3, 4)).shape
+    (2, 4)
+    """
+    if not isinstance(a, Tensor):
+        a = Tensor._make(_as_array(a))
+    if not isinstance(b, Tensor):
+        b = Tensor._make(_as_array(b))
+    _check("matmul", a, b)
+    try:
+        return MatMul.apply(a, b)
+    except ValueError as e:
+        raise ShapeError(f"matmul: batch dimensions of shapes {tuple(a.shape)} and {tuple(b.shape)} do not broadcast ({e})") from None
+
+
+def mm(a: Tensor, b: Tensor) -> Tensor:
+    """Product of two 2-D tensors."""
+    if a.ndim != 2 or b.ndim != 2:
+        raise ShapeError(f"mm: expects two 2-D tensors, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+    return matmul(a, b)
+
+
+def dot(a: Tensor, b: Tensor) -> Tensor:
+    """Inner product of two 1-D tensors."""
+    if a.ndim != 1 or b.ndim != 1:
+        raise ShapeError(f"dot: expects two 1-D tensors, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+    return matmul(a, b)
+
+
+def _as_array(x: Any) -> Any:
+    return np.asarray(x)

@@ -1,0 +1,1 @@
+"""tinyautograd's network library: modules, layers, losses, initialisers, optimisers, data."""
