@@ -13,20 +13,21 @@ it is recorded like any forward computation.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from .function import AccumulateGrad, Anomaly, Function, _check_finite
-from .grad_mode import set_grad_enabled
+from .grad_mode import GradMode
 from .tensor import Tensor
 
 
 def count_dependencies(roots: Sequence[Function]) -> dict[Function, int]:
     """How many edges point at each node reachable from `roots`."""
     deps: dict[Function, int] = {}
+    root_set = set(roots)
     stack = list(roots)
-    seen = set(stack)
     while stack:
         node = stack.pop()
         for child, _ in node.next_functions:
@@ -36,9 +37,8 @@ def count_dependencies(roots: Sequence[Function]) -> dict[Function, int]:
                 deps[child] += 1
             else:
                 deps[child] = 1
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
+                if child not in root_set:  # roots are expanded once, from the start
+                    stack.append(child)
     return deps
 
 
@@ -69,7 +69,8 @@ def _root_gradient(root: Tensor, gradient: Any, create_graph: bool) -> Any:
                 f"has shape {tuple(root.shape)}; pass gradient= (a tensor of that shape), "
                 "or reduce the output first, e.g. y.sum().backward()"
             )
-        g: Any = np.ones_like(root._data)
+        data = root._data
+        g: Any = data.dtype.type(1) if type(data) is not np.ndarray else np.ones(data.shape, data.dtype)
     else:
         g = gradient._data if isinstance(gradient, Tensor) and not create_graph else gradient
         if not isinstance(g, Tensor):
@@ -98,20 +99,27 @@ def accumulate_grad(variable: Tensor, grad: Any, create_graph: bool) -> None:
     """Add `grad` into `variable.grad` (a copy on the first store, then `+=`)."""
     if variable._hooks:
         grad = _call_hooks(variable._hooks, grad)
-    if tuple(grad.shape) != variable._data.shape:
+    if grad.shape != variable._data.shape:
         raise RuntimeError(
             f"backward: a gradient of shape {tuple(grad.shape)} reached a leaf of shape {variable.shape}"
         )
     old = variable.grad
+    dtype = variable._data.dtype
     if old is None:
         if isinstance(grad, Tensor):
-            variable.grad = grad if create_graph else Tensor._make(np.array(grad._data, dtype=variable.dtype))
-        else:
-            variable.grad = Tensor._make(np.array(grad, dtype=variable.dtype))
+            variable.grad = grad if create_graph else Tensor._make(np.array(grad._data, dtype=dtype))
+        elif type(grad) is np.ndarray:
+            variable.grad = Tensor._make(np.array(grad, dtype=dtype))  # a copy the leaf owns
+        else:  # a NumPy scalar (0-d result) is immutable: no copy needed
+            variable.grad = Tensor._make(grad if grad.dtype == dtype else dtype.type(grad))
     elif create_graph or old._requires_grad or isinstance(grad, Tensor):
         variable.grad = old + grad
+    elif type(old._data) is not np.ndarray:  # a scalar nobody shares memory with: rebind
+        total = old._data + grad
+        old._data = total if total.dtype == dtype else dtype.type(total)
     else:
-        old._array()[...] += grad
+        array = old._data
+        array += grad
 
 
 def run_backward(
@@ -149,7 +157,7 @@ def run_backward(
 
     targets: dict[Function, list[tuple[int, int]]] | None = None  # node -> [(output_nr, slot)]
     captured: list[Any] = []
-    accumulate_nonleaf: list[Tensor] = []
+    accumulate_nonleaf: list[tuple[int, Tensor]] = []
     wanted = capture if capture is not None else inputs
     if wanted is not None:
         if isinstance(wanted, Tensor):
@@ -160,55 +168,88 @@ def run_backward(
                 raise RuntimeError(f"grad: input {i} does not require grad")
             targets.setdefault(t._grad_node(), []).append((t._output_nr, i))
             if capture is None and t.grad_fn is not None:
-                accumulate_nonleaf.append(t)
+                accumulate_nonleaf.append((i, t))
         captured = [None] * len(wanted)
 
     deps = count_dependencies(root_nodes)
     needed = nodes_reaching(root_nodes, set(targets)) if targets is not None else None
     ready = [n for n in root_nodes if n not in deps]
+    capturing = capture is not None
+    anomaly = Anomaly.enabled
 
-    with set_grad_enabled(create_graph):
+    previous_mode = GradMode.enabled
+    GradMode.enabled = create_graph
+    try:
         while ready:
             node = ready.pop()
             grads = buffers.pop(node, None)
-            if grads is not None and node._pre_hooks:
-                for nr, hooks in node._pre_hooks.items():
-                    if nr < len(grads) and grads[nr] is not None and hooks:
-                        grads[nr] = _call_hooks(hooks, grads[nr])
-            run = grads is not None and (needed is None or node in needed)
-            if run and targets is not None and node in targets:
-                for nr, slot in targets[node]:
-                    captured[slot] = grads[nr] if nr < len(grads) else None
-                if capture is not None and type(node) is AccumulateGrad:
-                    run = False
             outputs: Any = None
-            if run:
-                if type(node) is AccumulateGrad:
-                    accumulate_grad(node.variable, grads[0], create_graph)  # type: ignore[union-attr]
-                    continue
-                outputs = _call_backward(node, grads, create_graph)  # type: ignore[arg-type]
-                if not retain_graph:
-                    node.release_saved()
-            for i, (child, nr) in enumerate(node.next_functions):
+            if grads is not None:
+                if node._pre_hooks:
+                    _run_pre_hooks(node, grads)
+                run = True
+                if targets is not None:
+                    run = needed is not None and node in needed
+                    if run and node in targets:
+                        for nr, slot in targets[node]:
+                            captured[slot] = grads[nr] if nr < len(grads) else None
+                        run = not (capturing and type(node) is AccumulateGrad)
+                if run:
+                    if type(node) is AccumulateGrad:
+                        accumulate_grad(node.variable, grads[0], create_graph)  # type: ignore[attr-defined]
+                        continue
+                    if node._output_meta is None:
+                        outputs = node.backward(node, grads[0])
+                    else:
+                        outputs = node.backward(node, *_all_output_grads(node, grads, create_graph))
+                    if type(outputs) is not tuple:
+                        outputs = (outputs,)
+                    if len(outputs) != len(node.next_functions):
+                        outputs = _check_output_count(node, outputs)
+                    if anomaly:
+                        _check_backward_outputs(node, outputs)
+                    if not retain_graph and node._saved is not None:
+                        node.release_saved()
+            if outputs is None:  # nothing flows on, but the children still count this edge as done
+                for child, _ in node.next_functions:
+                    if child is not None:
+                        count = deps[child] - 1
+                        deps[child] = count
+                        if count == 0:
+                            ready.append(child)
+                continue
+            for (child, nr), g in zip(node.next_functions, outputs):
                 if child is None:
                     continue
-                g = outputs[i] if outputs is not None else None
                 if g is not None:
-                    _add_to_buffer(buffers, child, nr, g)
+                    if type(g) is Tensor and not create_graph:
+                        g = g._data
+                    slots = buffers.get(child)
+                    if slots is None:
+                        if nr == 0:
+                            buffers[child] = [g]
+                        else:
+                            _add_to_buffer(buffers, child, nr, g)
+                    elif nr == 0:
+                        old = slots[0]
+                        slots[0] = g if old is None else old + g
+                    else:
+                        _add_to_buffer(buffers, child, nr, g)
                 count = deps[child] - 1
                 deps[child] = count
                 if count == 0:
                     ready.append(child)
+    finally:
+        GradMode.enabled = previous_mode
 
     if targets is None:
         return None
-    for slot, t in enumerate(accumulate_nonleaf):
-        index = list(wanted).index(t)
+    for index, t in accumulate_nonleaf:
         if captured[index] is not None:
             accumulate_grad(t, captured[index], create_graph)
     if capture is None:
         return None
-    result = []
+    result: list[Any] = []
     for i, (t, g) in enumerate(zip(wanted, captured)):
         if g is None:
             if not allow_unused:
@@ -234,33 +275,35 @@ def _add_to_buffer(buffers: dict[Function, list[Any]], node: Function, nr: int, 
     slots[nr] = g if old is None else old + g
 
 
-def _call_backward(node: Function, grads: list[Any], create_graph: bool) -> tuple:
-    n_out = getattr(node, "_n_outputs", 1)
-    if n_out > 1:
-        grads = list(grads) + [None] * (n_out - len(grads))
-        meta = node._output_meta  # type: ignore[attr-defined]
-        for i, g in enumerate(grads):
-            if g is None:
-                z = np.zeros(meta[i][0], dtype=meta[i][1])
-                grads[i] = Tensor._make(z) if create_graph else z
-    out = type(node).backward(node, *grads)
-    if type(out) is not tuple:
-        out = (out,)
+def _run_pre_hooks(node: Function, grads: list[Any]) -> None:
+    for nr, hooks in node._pre_hooks.items():  # type: ignore[union-attr]
+        if nr < len(grads) and grads[nr] is not None and hooks:
+            grads[nr] = _call_hooks(hooks, grads[nr])
+
+
+def _check_backward_outputs(node: Function, outputs: tuple) -> None:
+    for g in outputs:
+        if g is not None:
+            _check_finite(node, g, "backward")
+
+
+def _all_output_grads(node: Function, grads: list[Any], create_graph: bool) -> list[Any]:
+    """One gradient per output of a multi-output node; zeros for outputs nothing flowed into."""
+    meta = node._output_meta
+    assert meta is not None
+    grads = list(grads) + [None] * (len(meta) - len(grads))
+    for i, g in enumerate(grads):
+        if g is None:
+            z = np.zeros(meta[i][0], dtype=meta[i][1])
+            grads[i] = Tensor._make(z) if create_graph else z
+    return grads
+
+
+def _check_output_count(node: Function, outputs: tuple) -> tuple:
     n_in = len(node.next_functions)
-    if len(out) != n_in:
-        if len(out) > n_in and all(g is None for g in out[n_in:]):
-            out = out[:n_in]
-        else:
-            raise RuntimeError(
-                f"{node.name()}: backward returned {len(out)} gradients, but forward took {n_in} inputs"
-            )
-    if not create_graph:
-        out = tuple(g._data if isinstance(g, Tensor) else g for g in out)
-    if Anomaly.enabled:
-        for g in out:
-            if g is not None:
-                _check_finite(node, g, "backward")
-    return out
+    if len(outputs) > n_in and all(g is None for g in outputs[n_in:]):
+        return outputs[:n_in]
+    raise RuntimeError(f"{node.name()}: backward returned {len(outputs)} gradients, but forward took {n_in} inputs")
 
 
 def grad(
@@ -284,8 +327,6 @@ def grad(
         grad_outputs = (None,) * len(outputs)
     elif isinstance(grad_outputs, Tensor):
         grad_outputs = (grad_outputs,)
-    result = run_backward(
-        outputs, grad_outputs, retain_graph, create_graph, capture=inputs, allow_unused=allow_unused
-    )
+    result = run_backward(outputs, grad_outputs, retain_graph, create_graph, capture=inputs, allow_unused=allow_unused)
     assert result is not None
     return tuple(result)

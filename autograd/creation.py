@@ -8,7 +8,8 @@ a NumPy array keeps its dtype. Shapes may be given as varargs or as one sequence
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,9 @@ from .tensor import Tensor
 
 
 def _finish(array: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._make(array)
+    # a 0-d tensor holds a NumPy scalar (8x faster arithmetic); `_array()` makes it an
+    # array the moment anyone needs its memory (numpy(), .data, in-place changes)
+    t = Tensor._make(array[()] if array.ndim == 0 else array)
     if requires_grad:
         t.requires_grad = True  # checks that the dtype is floating
     return t

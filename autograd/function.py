@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import traceback
 import weakref
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,9 @@ from .grad_mode import GradMode
 from .tensor import Tensor
 
 _FREED = ()  # marks saved values released by a backward pass without retain_graph
+_NO_EDGE = (None, 0)  # next_functions entry of an input that needs no gradient
+_NO_GRADS = [(False,) * n for n in range(8)]
+_new = object.__new__
 
 
 class Anomaly:
@@ -52,11 +56,19 @@ class Function:
         "_saved_refs",
         "_pre_hooks",
         "_trace",
-        "_n_outputs",
         "_output_meta",
         "__weakref__",
     )
     is_view = False  # True for ops whose output shares memory with their first input
+
+    next_functions: tuple[tuple[Any, int], ...]
+    needs_input_grad: tuple[bool, ...]
+    _inputs: Any
+    _saved: Any
+    _saved_refs: Any
+    _pre_hooks: dict[int, dict[int, Callable]] | None
+    _trace: Any
+    _output_meta: tuple[tuple[tuple[int, ...], Any], ...] | None
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -71,37 +83,77 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Any:
         """Run the op on Tensors (or arrays and numbers) and record it when a gradient is needed."""
-        node = object.__new__(cls)
+        node = _new(cls)
         node._inputs = args
         node._saved = None
         node._pre_hooks = None
+        node._output_meta = None
         arrays = []
         requires = False
         for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a._data)
-                requires = requires or a._requires_grad
+                if a._requires_grad:
+                    requires = True
             else:
                 arrays.append(a)
-        requires = requires and GradMode.enabled
-        if requires:
-            node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        if requires and GradMode.enabled:
+            needs = []
+            edges = []
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    needs.append(True)
+                    fn = a.grad_fn
+                    edges.append((a._grad_node() if fn is None else fn, a._output_nr))
+                else:
+                    needs.append(False)
+                    edges.append(_NO_EDGE)
+            node.needs_input_grad = tuple(needs)
+            node.next_functions = tuple(edges)
         else:
-            node.needs_input_grad = (False,) * len(args)
+            requires = False
+            node.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 8 else (False,) * len(args)
         try:
             out = cls.forward(node, *arrays)
         except EngineError:
+            node._inputs = None
             raise
         except (ValueError, TypeError, IndexError) as e:
+            node._inputs = None
             shapes = ", ".join(str(tuple(np.shape(a))) for a in arrays if isinstance(a, (np.ndarray, np.generic)))
             raise type(e)(f"{cls.__name__}: {e} (input shapes: {shapes})") from None
-        finally:
-            node._inputs = None
+        node._inputs = None
         if type(out) is tuple:
-            node._n_outputs = len(out)
             node._output_meta = tuple((np.shape(o), np.result_type(o)) for o in out)
-            return tuple(_output(node, o, i, requires, args) for i, o in enumerate(out))
-        return _output(node, out, 0, requires, args)
+            outs = tuple(_output(node, o, i, requires, args) for i, o in enumerate(out))
+            if not any(o._requires_grad for o in outs):
+                node._saved = None
+            return outs
+        if type(out) is Tensor:  # a user forward that returned a Tensor
+            out = out._data
+        t = _new(Tensor)
+        t._data = out
+        t.grad = None
+        t._version = 0
+        t._base = None
+        t._output_nr = 0
+        t._accumulator = None
+        t._hooks = None
+        t._retains_grad = False
+        if requires and out.dtype.kind == "f":
+            t._requires_grad = True
+            t.grad_fn = node
+            if node._saved:
+                _hold_saved_output(node, t)
+            if Anomaly.enabled:
+                _record_trace(node, out)
+        else:
+            t._requires_grad = False
+            t.grad_fn = None
+            node._saved = None
+        if cls.is_view and type(out) is np.ndarray and out.base is not None:
+            _link_view(t, args[0])
+        return t
 
     @classmethod
     def call(cls, *args: Any) -> Any:
@@ -118,12 +170,13 @@ class Function:
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep inputs or outputs for backward; they are checked for in-place changes."""
-        refs = []
+        refs: list[Any] = []
         inputs = self._inputs or ()
         for v in values:
             for t in inputs:
                 if isinstance(t, Tensor) and t._data is v:
-                    refs.append((t, t._version_holder()._version))
+                    base = t._base
+                    refs.append((t, (t if base is None else base)._version))
                     break
             else:
                 refs.append(None)  # an output (resolved in _output) or a constant
@@ -181,7 +234,7 @@ class Function:
 
     def register_prehook(self, fn: Callable, output_nr: int = 0) -> RemovableHandle:
         """Call `fn(grad)` on the gradient of output `output_nr` before this node's backward."""
-        if getattr(self, "_pre_hooks", None) is None:
+        if self._pre_hooks is None:
             self._pre_hooks = {}
         hooks = self._pre_hooks.setdefault(output_nr, {})
         return RemovableHandle(hooks, fn)
@@ -191,35 +244,41 @@ class Function:
 
 
 def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -> Tensor:
-    """Wrap one forward output as a Tensor, attaching the node when it is recorded."""
-    if isinstance(data, Tensor):  # a user forward that returned a Tensor
+    """Wrap output `nr` of a multi-output op as a Tensor, attaching the node when it is recorded."""
+    if isinstance(data, Tensor):
         data = data._data
     t = Tensor._make(data)
     if requires and data.dtype.kind == "f":
         t._requires_grad = True
         t.grad_fn = node
         t._output_nr = nr
-        if nr == 0:
-            node.next_functions = tuple(
-                (a._grad_node(), a._output_nr) if isinstance(a, Tensor) and a._requires_grad else (None, 0)
-                for a in inputs
-            )
-        saved = node._saved
-        if saved:  # outputs saved for backward are held weakly: no reference cycle
-            refs = node._saved_refs
-            for i, v in enumerate(saved):
-                if v is data and refs[i] is None:
-                    refs[i] = (weakref.ref(t), 0)
+        if node._saved:
+            _hold_saved_output(node, t)
         if Anomaly.enabled:
-            node._trace = traceback.extract_stack()[:-3]
-            _check_finite(node, data, "forward")
-    elif nr == 0:
-        node._saved = None
-    if node.is_view and isinstance(data, np.ndarray) and data.base is not None:
-        src = inputs[0]
-        if isinstance(src, Tensor) and np.may_share_memory(data, src._data):
-            t._base = src._version_holder()
+            _record_trace(node, data)
+    if node.is_view and type(data) is np.ndarray and data.base is not None:
+        _link_view(t, inputs[0])
     return t
+
+
+def _hold_saved_output(node: Function, t: Tensor) -> None:
+    """An output saved for backward is held weakly by its own node: no reference cycle."""
+    refs = node._saved_refs
+    data = t._data
+    for i, v in enumerate(node._saved):
+        if v is data and refs[i] is None:
+            refs[i] = (weakref.ref(t), 0)
+
+
+def _record_trace(node: Function, data: Any) -> None:
+    node._trace = traceback.extract_stack()[:-3]
+    _check_finite(node, data, "forward")
+
+
+def _link_view(view: Tensor, src: Any) -> None:
+    """A view shares its base's version counter, so in-place changes through either are seen."""
+    if isinstance(src, Tensor) and np.may_share_memory(view._data, src._data):
+        view._base = src._version_holder()
 
 
 def _check_finite(node: Function, value: Any, phase: str) -> None:
@@ -251,6 +310,7 @@ class AccumulateGrad(Function):
         self.next_functions = ()
         self._saved = None
         self._pre_hooks = None
+        self._output_meta = None
 
 
 class RemovableHandle:

@@ -6,7 +6,8 @@ in u, so the vjp of g with v is J v.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -9,7 +9,8 @@ with the number of elements.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +46,9 @@ def _flat_outputs(fn: Callable[..., Any], inputs: Sequence[Any]) -> np.ndarray:
     return np.concatenate([np.asarray(o._data, dtype=np.float64).ravel() for o in outs])
 
 
-def _numeric_column(fn: Callable[..., Any], inputs: Sequence[Any], x: Tensor, direction: np.ndarray, eps: float) -> np.ndarray:
+def _numeric_column(
+    fn: Callable[..., Any], inputs: Sequence[Any], x: Tensor, direction: np.ndarray, eps: float
+) -> np.ndarray:
     """(f(x + eps d) - f(x - eps d)) / (2 eps), restoring x afterwards."""
     data = x._array()
     original = data.copy()
@@ -180,6 +183,4 @@ def gradgradcheck(
         gs = grad(list(out), wrt, list(vs), create_graph=True, allow_unused=True)
         return tuple(g for g in gs if g is not None)
 
-    return gradcheck(
-        first_derivative, tuple(inputs) + tuple(grad_outputs), eps, atol, rtol, raise_exception, fast_mode
-    )
+    return gradcheck(first_derivative, tuple(inputs) + tuple(grad_outputs), eps, atol, rtol, raise_exception, fast_mode)

@@ -11,14 +11,15 @@ tensor(75.)
 
 from __future__ import annotations
 
+import builtins
 import weakref
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
 from . import dtypes
 from .errors import DtypeError
-from .grad_mode import GradMode
 
 _ndarray = np.ndarray
 _new = object.__new__
@@ -47,7 +48,18 @@ class Tensor:
     )
     __array_priority__ = 1000  # ndarray (op) Tensor defers to the Tensor
 
-    def __init__(self, *args: Any, dtype: Any = None, requires_grad: bool = False) -> None:
+    _data: Any
+    grad: Tensor | None
+    _requires_grad: builtins.bool
+    grad_fn: Any
+    _version: builtins.int
+    _base: Tensor | None
+    _output_nr: builtins.int
+    _accumulator: Any
+    _hooks: dict[int, Callable] | None
+    _retains_grad: builtins.bool
+
+    def __init__(self, *args: Any, dtype: Any = None, requires_grad: builtins.bool = False) -> None:
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
             data = args[0]._data if isinstance(args[0], Tensor) else args[0]
             array = np.array(data, dtype=dtypes.to_dtype(dtype) if dtype is not None else dtypes._Default.dtype)
@@ -58,7 +70,7 @@ class Tensor:
         if requires_grad:
             self.requires_grad = True
 
-    def _init(self, data: Any, requires_grad: bool) -> None:
+    def _init(self, data: Any, requires_grad: builtins.bool) -> None:
         self._data = data
         self.grad = None
         self._requires_grad = requires_grad
@@ -71,7 +83,7 @@ class Tensor:
         self._retains_grad = False
 
     @staticmethod
-    def _make(data: Any, requires_grad: bool = False, grad_fn: Any = None) -> Tensor:
+    def _make(data: Any, requires_grad: builtins.bool = False, grad_fn: Any = None) -> Tensor:
         """Wrap an array without copying or checking (the engine's constructor)."""
         t = _new(Tensor)
         t._data = data
@@ -114,11 +126,11 @@ class Tensor:
         self._data = array
 
     @property
-    def shape(self) -> tuple[int, ...]:
+    def shape(self) -> tuple[builtins.int, ...]:
         """The size of each dimension, as a tuple."""
         return self._data.shape
 
-    def size(self, dim: int | None = None) -> Any:
+    def size(self, dim: builtins.int | None = None) -> Any:
         """The shape, or the size of one dimension."""
         if dim is None:
             return self._data.shape
@@ -132,19 +144,19 @@ class Tensor:
         return self._data.dtype
 
     @property
-    def ndim(self) -> int:
+    def ndim(self) -> builtins.int:
         """The number of dimensions."""
         return self._data.ndim
 
-    def dim(self) -> int:
+    def dim(self) -> builtins.int:
         """The number of dimensions."""
         return self._data.ndim
 
-    def numel(self) -> int:
+    def numel(self) -> builtins.int:
         """The number of elements."""
         return int(self._data.size)
 
-    def __len__(self) -> int:
+    def __len__(self) -> builtins.int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return int(self._data.shape[0])
@@ -162,7 +174,9 @@ class Tensor:
     def numpy(self) -> np.ndarray:
         """The data as a NumPy array sharing memory with the tensor."""
         if self._requires_grad:
-            raise RuntimeError("Can't call numpy() on a tensor that requires grad. Use tensor.detach().numpy() instead.")
+            raise RuntimeError(
+                "Can't call numpy() on a tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
         return self._array()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -171,18 +185,18 @@ class Tensor:
             return a.astype(dtype)
         return a
 
-    def __float__(self) -> float:
+    def __float__(self) -> builtins.float:
         return float(self.item())
 
-    def __int__(self) -> int:
+    def __int__(self) -> builtins.int:
         return int(self.item())
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> builtins.bool:
         if self._data.size != 1:
             raise RuntimeError(f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()")
         return bool(self._data)
 
-    def __index__(self) -> int:
+    def __index__(self) -> builtins.int:
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only one-element integer tensors can be used as an index")
         return int(self._data)
@@ -206,12 +220,12 @@ class Tensor:
     # -- gradients and the graph ------------------------------------------------------
 
     @property
-    def requires_grad(self) -> bool:
+    def requires_grad(self) -> builtins.bool:
         """Whether operations on this tensor are recorded for backward."""
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, value: bool) -> None:
+    def requires_grad(self, value: builtins.bool) -> None:
         if value and self._data.dtype.kind != "f":
             raise DtypeError(
                 f"only floating-point tensors can require gradients, got dtype {self._data.dtype}; "
@@ -223,13 +237,13 @@ class Tensor:
             )
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Set `requires_grad` in place and return the tensor."""
         self.requires_grad = requires_grad
         return self
 
     @property
-    def is_leaf(self) -> bool:
+    def is_leaf(self) -> builtins.bool:
         """True for tensors not made by a recorded op (gradients accumulate only in leaves)."""
         return self.grad_fn is None
 
@@ -290,7 +304,7 @@ class Tensor:
         self.grad_fn.register_prehook(store, self._output_nr)
 
     @property
-    def retains_grad(self) -> bool:
+    def retains_grad(self) -> builtins.bool:
         """True when `retain_grad()` was called on this non-leaf tensor."""
         return self._retains_grad
 
@@ -483,14 +497,14 @@ class Tensor:
         """Fill with `value`, in place."""
         return _inplace.apply_inplace(self, _inplace.filled, value)
 
-    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
+    def normal_(self, mean: builtins.float = 0.0, std: builtins.float = 1.0) -> Tensor:
         """Fill with samples of N(mean, std^2) from the seeded generator."""
         from .random import generator
 
         sample = generator().normal(mean, std, size=self.shape)
         return _inplace.apply_inplace(self, _inplace.copy_from, sample)
 
-    def uniform_(self, a: float = 0.0, b: float = 1.0) -> Tensor:
+    def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Tensor:
         """Fill with samples of U(a, b) from the seeded generator."""
         from .random import generator
 
@@ -595,47 +609,53 @@ class Tensor:
         """Inner product of two 1-D tensors."""
         return _linalg.dot(self, other)
 
-    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    def sum(self, dim: Any = None, keepdim: builtins.bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
         """Sum over `dim` (all dimensions by default)."""
         return _red.sum(self, dim if axis is None else axis, keepdim if keepdims is None else keepdims)
 
-    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
+    def mean(
+        self, dim: Any = None, keepdim: builtins.bool = False, *, axis: Any = None, keepdims: Any = None
+    ) -> Tensor:
         """Mean over `dim` (all dimensions by default)."""
         return _red.mean(self, dim if axis is None else axis, keepdim if keepdims is None else keepdims)
 
-    def var(self, dim: Any = None, keepdim: bool = False, *, unbiased: Any = None, correction: Any = None) -> Tensor:
+    def var(
+        self, dim: Any = None, keepdim: builtins.bool = False, *, unbiased: Any = None, correction: Any = None
+    ) -> Tensor:
         """Variance over `dim`; unbiased (correction=1) by default."""
         return _red.var(self, dim, keepdim=keepdim, unbiased=unbiased, correction=correction)
 
-    def std(self, dim: Any = None, keepdim: bool = False, *, unbiased: Any = None, correction: Any = None) -> Tensor:
+    def std(
+        self, dim: Any = None, keepdim: builtins.bool = False, *, unbiased: Any = None, correction: Any = None
+    ) -> Tensor:
         """Standard deviation over `dim`; unbiased (correction=1) by default."""
         return _red.std(self, dim, keepdim=keepdim, unbiased=unbiased, correction=correction)
 
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """The largest value, or (values, indices) along `dim`."""
         return _red.max(self, dim, keepdim)
 
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
         """The smallest value, or (values, indices) along `dim`."""
         return _red.min(self, dim, keepdim)
 
-    def argmax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+    def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the largest value (no gradient)."""
         return _red.argmax(self, dim, keepdim)
 
-    def argmin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+    def argmin(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """Index of the smallest value (no gradient)."""
         return _red.argmin(self, dim, keepdim)
 
-    def logsumexp(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+    def logsumexp(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
         """log(sum(exp(self))) over `dim`, computed stably."""
         return _red.logsumexp(self, dim, keepdim)
 
-    def softmax(self, dim: int = -1) -> Tensor:
+    def softmax(self, dim: builtins.int = -1) -> Tensor:
         """exp(self) / sum(exp(self)) along `dim`."""
         return _red.softmax(self, dim)
 
-    def log_softmax(self, dim: int = -1) -> Tensor:
+    def log_softmax(self, dim: builtins.int = -1) -> Tensor:
         """log(softmax(self)) along `dim`, computed stably."""
         return _red.log_softmax(self, dim)
 
@@ -659,11 +679,11 @@ class Tensor:
         """Reshape to `other`'s shape."""
         return _shape.reshape(self, other.shape)
 
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
         """Merge dimensions start_dim..end_dim into one."""
         return _shape.flatten(self, start_dim, end_dim)
 
-    def transpose(self, dim0: int, dim1: int) -> Tensor:
+    def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Tensor:
         """Swap two dimensions."""
         return _shape.transpose(self, dim0, dim1)
 
@@ -691,7 +711,7 @@ class Tensor:
         """Remove dimensions of size 1 (all, or the one given)."""
         return _shape.squeeze(self, dim)
 
-    def unsqueeze(self, dim: int) -> Tensor:
+    def unsqueeze(self, dim: builtins.int) -> Tensor:
         """Insert a dimension of size 1 at `dim`."""
         return _shape.unsqueeze(self, dim)
 
@@ -703,11 +723,11 @@ class Tensor:
         """Broadcast to `other`'s shape."""
         return _shape.expand(self, other.shape)
 
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    def split(self, split_size_or_sections: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         """Cut into chunks of a size (or of the sizes listed) along `dim`."""
         return _shape.split(self, split_size_or_sections, dim)
 
-    def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Tensor, ...]:
         """Cut into `chunks` nearly equal parts along `dim`."""
         return _shape.chunk(self, chunks, dim)
 
@@ -716,12 +736,12 @@ class Tensor:
         return _ew.clone(self)
 
 
-from .function import AccumulateGrad, RemovableHandle  # noqa: E402
 from .backward import run_backward  # noqa: E402
+from .function import AccumulateGrad, RemovableHandle  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
 from .ops import linalg as _linalg  # noqa: E402
 from .ops import reduction as _red  # noqa: E402
 from .ops import shape as _shape  # noqa: E402
 
-__all__ = ["Tensor", "Sequence"]
+__all__ = ["Tensor"]

@@ -14,7 +14,9 @@ def normalize_dim(dim: Any, ndim: int, op: str) -> int:
     dim = int(dim)
     size = max(ndim, 1)
     if not -size <= dim < size:
-        raise DimError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dimensions (expected {-size}..{size - 1})")
+        raise DimError(
+            f"{op}: dim {dim} is out of range for a tensor with {ndim} dimensions (expected {-size}..{size - 1})"
+        )
     return dim % size
 
 

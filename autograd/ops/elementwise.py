@@ -7,7 +7,8 @@ is recorded on Tensors under `create_graph=True`.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -428,7 +429,9 @@ def maximum(a: Any, b: Any) -> Tensor:
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum; where a == b each gets half the gradient."""
-    return -Maximum.apply(-a if isinstance(a, Tensor) else np.negative(a), -b if isinstance(b, Tensor) else np.negative(b))
+    return -Maximum.apply(
+        -a if isinstance(a, Tensor) else np.negative(a), -b if isinstance(b, Tensor) else np.negative(b)
+    )
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:

@@ -13,7 +13,8 @@ raise (the version counter tells).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -133,5 +134,3 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
             f"setitem: a value of shape {tuple(np.shape(value))} cannot be assigned to the indexed part "
             f"of a tensor of shape {tuple(t.shape)}: {e}"
         ) from None
-
-

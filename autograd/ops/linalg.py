@@ -73,7 +73,9 @@ def matmul(a: Any, b: Any) -> Tensor:
     try:
         return MatMul.apply(a, b)
     except ValueError as e:
-        raise ShapeError(f"matmul: batch dimensions of shapes {tuple(a.shape)} and {tuple(b.shape)} do not broadcast ({e})") from None
+        raise ShapeError(
+            f"matmul: batch dimensions of shapes {tuple(a.shape)} and {tuple(b.shape)} do not broadcast ({e})"
+        ) from None
 
 
 def mm(a: Tensor, b: Tensor) -> Tensor:

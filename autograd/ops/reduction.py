@@ -57,7 +57,11 @@ class MaxAll(Function):
         mask = x == out
         ctx.weight = (mask / mask.sum(axis=axes, keepdims=True)).astype(x.dtype)
         ctx.kept = out.shape
-        return out if keepdim else out.reshape(tuple(s for i, s in enumerate(x.shape) if axes is not None and i not in axes))
+        return (
+            out
+            if keepdim
+            else out.reshape(tuple(s for i, s in enumerate(x.shape) if axes is not None and i not in axes))
+        )
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d max = [x is the max] / #ties

@@ -7,7 +7,8 @@ the result shares memory with its input, as in PyTorch.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -139,8 +140,11 @@ def reshape(x: Tensor, *shape: Any) -> Tensor:
     new = _shape_arg(shape)
     n = x.numel()
     known = math.prod(s for s in new if s != -1)
-    if new.count(-1) > 1 or any(s < -1 for s in new) or (-1 in new and (known == 0 or n % known)) or (
-        -1 not in new and known != n
+    if (
+        new.count(-1) > 1
+        or any(s < -1 for s in new)
+        or (-1 in new and (known == 0 or n % known))
+        or (-1 not in new and known != n)
     ):
         raise ShapeError(f"reshape: shape {list(new)} is invalid for a tensor of shape {tuple(x.shape)} ({n} elements)")
     if new == x.shape:
@@ -245,7 +249,9 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     try:
         return GetItem.apply(x, index)
     except IndexError as e:
-        raise IndexError(f"index {_describe(index)} is out of bounds for a tensor of shape {tuple(x.shape)}: {e}") from None
+        raise IndexError(
+            f"index {_describe(index)} is out of bounds for a tensor of shape {tuple(x.shape)}: {e}"
+        ) from None
 
 
 def _describe(index: Any) -> str:
@@ -269,9 +275,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     ref = ts[0].shape
     for t_ in ts[1:]:
         if t_.ndim != len(ref) or any(a != b for i, (a, b) in enumerate(zip(t_.shape, ref)) if i != d):
-            raise ShapeError(
-                f"cat: shapes {[tuple(x.shape) for x in ts]} must match except in dimension {d}"
-            )
+            raise ShapeError(f"cat: shapes {[tuple(x.shape) for x in ts]} must match except in dimension {d}")
     return Cat.apply(d, *ts)
 
 
