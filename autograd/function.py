@@ -37,6 +37,7 @@ _FREED = ()  # marks saved values released by a backward pass without retain_gra
 _NO_EDGE = (None, 0)  # next_functions entry of an input that needs no gradient
 _NO_GRADS = [(False,) * n for n in range(8)]
 _new = object.__new__
+_UNRESOLVED = object()  # a saved value not (yet) known to be an input or an output
 
 
 class Anomaly:
@@ -143,7 +144,7 @@ class Function:
         if requires and out.dtype.kind == "f":
             t._requires_grad = True
             t.grad_fn = node
-            if node._saved:
+            if node._saved and _UNRESOLVED in node._saved_refs:
                 _hold_saved_output(node, t)
             if Anomaly.enabled:
                 _record_trace(node, out)
@@ -173,13 +174,15 @@ class Function:
         refs: list[Any] = []
         inputs = self._inputs or ()
         for v in values:
-            for t in inputs:
-                if isinstance(t, Tensor) and t._data is v:
-                    base = t._base
-                    refs.append((t, (t if base is None else base)._version))
-                    break
-            else:
-                refs.append(None)  # an output (resolved in _output) or a constant
+            ref: Any = None
+            if v is not None:
+                ref = _UNRESOLVED  # an output (resolved when it is wrapped) or a constant
+                for t in inputs:
+                    if isinstance(t, Tensor) and t._data is v:
+                        base = t._base
+                        ref = (t, (t if base is None else base)._version)
+                        break
+            refs.append(ref)
         self._saved = values
         self._saved_refs = refs
 
@@ -197,9 +200,14 @@ class Function:
             return ()
         refs = self._saved_refs
         for ref in refs:
-            if ref is not None:
-                t = ref[0]() if isinstance(ref[0], weakref.ref) else ref[0]
-                if t is not None and t._version_holder()._version != ref[1]:
+            if type(ref) is tuple:
+                t = ref[0]
+                if type(t) is weakref.ref:
+                    t = t()
+                    if t is None:
+                        continue
+                base = t._base
+                if (t if base is None else base)._version != ref[1]:
                     raise RuntimeError(
                         f"{self.name()}: one of the tensors needed for gradient computation has "
                         f"been modified by an in-place operation: a tensor of shape "
@@ -211,9 +219,9 @@ class Function:
         # recording the backward pass (create_graph): hand out Tensors connected to the graph
         out = []
         for v, ref in zip(saved, refs):
-            if ref is None:
+            if type(ref) is not tuple:
                 out.append(Tensor._make(v) if isinstance(v, (np.ndarray, np.generic)) else v)
-            elif isinstance(ref[0], weakref.ref):  # an output of this very node
+            elif type(ref[0]) is weakref.ref:  # an output of this very node
                 out.append(Tensor._make(v, True, self))
             else:
                 out.append(ref[0])
@@ -252,7 +260,7 @@ def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -
         t._requires_grad = True
         t.grad_fn = node
         t._output_nr = nr
-        if node._saved:
+        if node._saved and _UNRESOLVED in node._saved_refs:
             _hold_saved_output(node, t)
         if Anomaly.enabled:
             _record_trace(node, data)
@@ -266,7 +274,7 @@ def _hold_saved_output(node: Function, t: Tensor) -> None:
     refs = node._saved_refs
     data = t._data
     for i, v in enumerate(node._saved):
-        if v is data and refs[i] is None:
+        if v is data and refs[i] is _UNRESOLVED:
             refs[i] = (weakref.ref(t), 0)
 
 

@@ -27,8 +27,9 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):  # type: ignore[no-untyped-def]
-        ctx.a_shape = _shape(a)
-        ctx.b_shape = _shape(b)
+        need_a, need_b = ctx.needs_input_grad  # only inputs that need a gradient are Tensors with a shape
+        ctx.a_shape = a.shape if need_a else None
+        ctx.b_shape = b.shape if need_b else None
         return a + b
 
     @staticmethod
@@ -45,8 +46,9 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):  # type: ignore[no-untyped-def]
-        ctx.a_shape = _shape(a)
-        ctx.b_shape = _shape(b)
+        need_a, need_b = ctx.needs_input_grad  # only inputs that need a gradient are Tensors with a shape
+        ctx.a_shape = a.shape if need_a else None
+        ctx.b_shape = b.shape if need_b else None
         return a - b
 
     @staticmethod
@@ -65,8 +67,8 @@ class Mul(Function):
     def forward(ctx, a, b):  # type: ignore[no-untyped-def]
         need_a, need_b = ctx.needs_input_grad
         if need_a or need_b:
-            ctx.a_shape = _shape(a)
-            ctx.b_shape = _shape(b)
+            ctx.a_shape = a.shape if need_a else None
+            ctx.b_shape = b.shape if need_b else None
             ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
 
@@ -87,8 +89,8 @@ class Div(Function):
     def forward(ctx, a, b):  # type: ignore[no-untyped-def]
         need_a, need_b = ctx.needs_input_grad
         if need_a or need_b:
-            ctx.a_shape = _shape(a)
-            ctx.b_shape = _shape(b)
+            ctx.a_shape = a.shape if need_a else None
+            ctx.b_shape = b.shape if need_b else None
             ctx.save_for_backward(a if need_b else None, b)
         return a / b
 
