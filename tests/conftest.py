@@ -12,7 +12,12 @@ import autograd
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`--hypothesis-profile=ci` (what CI runs) wins; otherwise $HYPOTHESIS_PROFILE, else the quick `dev` one."""
+    settings.load_profile(config.getoption("hypothesis_profile", None) or os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
 
 REPO = Path(__file__).resolve().parent.parent
 
