@@ -57,6 +57,7 @@ from .function import AccumulateGrad, Function, RemovableHandle
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph_drawing import draw_graph
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .ops.conv import avg_pool2d, conv2d, max_pool2d
 from .ops.elementwise import (
     abs,
     add,
@@ -135,6 +136,7 @@ __all__ = [
     "argmax",
     "argmin",
     "as_tensor",
+    "avg_pool2d",
     "bool",
     "broadcast_to",
     "cat",
@@ -142,6 +144,7 @@ __all__ = [
     "clamp",
     "clip",
     "clone",
+    "conv2d",
     "cos",
     "detect_anomaly",
     "div",
@@ -182,6 +185,7 @@ __all__ = [
     "manual_seed",
     "matmul",
     "max",
+    "max_pool2d",
     "maximum",
     "mean",
     "min",
