@@ -13,6 +13,7 @@ it is recorded like any forward computation.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -95,6 +96,19 @@ def _call_hooks(hooks: dict, grad: Any) -> Any:
     return wrapped if isinstance(grad, Tensor) else wrapped._data
 
 
+def _refcount_in_callee(grad: Any) -> int:
+    return sys.getrefcount(grad)
+
+
+def _owned_refcount() -> int:
+    """sys.getrefcount of an array held only by the engine's buffer list, seen from accumulate_grad."""
+    grads = [np.empty(1)]
+    return _refcount_in_callee(grads[0])
+
+
+_OWNED_REFCOUNT = _owned_refcount()
+
+
 def accumulate_grad(variable: Tensor, grad: Any, create_graph: bool) -> None:
     """Add `grad` into `variable.grad` (a copy on the first store, then `+=`)."""
     if variable._hooks:
@@ -109,7 +123,10 @@ def accumulate_grad(variable: Tensor, grad: Any, create_graph: bool) -> None:
         if isinstance(grad, Tensor):
             variable.grad = grad if create_graph else Tensor._make(np.array(grad._data, dtype=dtype))
         elif type(grad) is np.ndarray:
-            variable.grad = Tensor._make(np.array(grad, dtype=dtype))  # a copy the leaf owns
+            if grad.base is None and grad.dtype == dtype and sys.getrefcount(grad) <= _OWNED_REFCOUNT:
+                variable.grad = Tensor._make(grad)  # a fresh array nobody else holds: take it, no copy
+            else:
+                variable.grad = Tensor._make(np.array(grad, dtype=dtype))  # a copy the leaf owns
         else:  # a NumPy scalar (0-d result) is immutable: no copy needed
             variable.grad = Tensor._make(grad if grad.dtype == dtype else dtype.type(grad))
     elif create_graph or old._requires_grad or isinstance(grad, Tensor):
@@ -239,6 +256,7 @@ def run_backward(
                 deps[child] = count
                 if count == 0:
                     ready.append(child)
+            g = outputs = None  # hold no gradient longer than its buffer does
     finally:
         GradMode.enabled = previous_mode
 

@@ -459,35 +459,37 @@ class Tensor:
 
     def add_(self, other: Any, alpha: Any = 1) -> Tensor:
         """self += alpha * other, in place."""
-        return _inplace.apply_inplace(self, _ew.Add.apply, other if alpha == 1 else other * alpha)
+        return _inplace.apply_inplace(self, "add_", _ew.Add.apply, other if alpha == 1 else other * alpha, ufunc=np.add)
 
     def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
         """self -= alpha * other, in place."""
-        return _inplace.apply_inplace(self, _ew.Sub.apply, other if alpha == 1 else other * alpha)
+        return _inplace.apply_inplace(
+            self, "sub_", _ew.Sub.apply, other if alpha == 1 else other * alpha, ufunc=np.subtract
+        )
 
     def mul_(self, other: Any) -> Tensor:
         """self *= other, in place."""
-        return _inplace.apply_inplace(self, _ew.Mul.apply, other)
+        return _inplace.apply_inplace(self, "mul_", _ew.Mul.apply, other, ufunc=np.multiply)
 
     def div_(self, other: Any) -> Tensor:
         """self /= other, in place."""
-        return _inplace.apply_inplace(self, _ew.Div.apply, other)
+        return _inplace.apply_inplace(self, "div_", _ew.Div.apply, other, ufunc=np.true_divide)
 
     def pow_(self, exponent: Any) -> Tensor:
         """self **= exponent, in place."""
-        return _inplace.apply_inplace(self, _ew.pow, exponent)
+        return _inplace.apply_inplace(self, "pow_", _ew.pow, exponent)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         """Clamp in place."""
-        return _inplace.apply_inplace(self, lambda t: _ew.clamp(t, min, max))
+        return _inplace.apply_inplace(self, "clamp_", lambda t: _ew.clamp(t, min, max))
 
     def relu_(self) -> Tensor:
         """ReLU in place."""
-        return _inplace.apply_inplace(self, _ew.relu)
+        return _inplace.apply_inplace(self, "relu_", _ew.relu)
 
     def copy_(self, src: Any) -> Tensor:
         """Copy `src` (broadcast to this shape) into this tensor."""
-        return _inplace.apply_inplace(self, _inplace.copy_from, src)
+        return _inplace.apply_inplace(self, "copy_", _inplace.copy_from, src, ufunc=_inplace.assign)
 
     def zero_(self) -> Tensor:
         """Fill with zeros, in place."""
@@ -495,21 +497,21 @@ class Tensor:
 
     def fill_(self, value: Any) -> Tensor:
         """Fill with `value`, in place."""
-        return _inplace.apply_inplace(self, _inplace.filled, value)
+        return _inplace.apply_inplace(self, "fill_", _inplace.filled, value, ufunc=_inplace.assign)
 
     def normal_(self, mean: builtins.float = 0.0, std: builtins.float = 1.0) -> Tensor:
         """Fill with samples of N(mean, std^2) from the seeded generator."""
         from .random import generator
 
         sample = generator().normal(mean, std, size=self.shape)
-        return _inplace.apply_inplace(self, _inplace.copy_from, sample)
+        return _inplace.apply_inplace(self, "normal_", _inplace.copy_from, sample)
 
     def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Tensor:
         """Fill with samples of U(a, b) from the seeded generator."""
         from .random import generator
 
         sample = generator().uniform(a, b, size=self.shape)
-        return _inplace.apply_inplace(self, _inplace.copy_from, sample)
+        return _inplace.apply_inplace(self, "uniform_", _inplace.copy_from, sample)
 
     def __setitem__(self, index: Any, value: Any) -> None:
         _inplace.setitem(self, index, value)

@@ -268,7 +268,13 @@ class Relu(Function):
 class Clamp(Function):
     @staticmethod
     def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
-        ctx.mask = (True if lo is None else x >= lo) & (True if hi is None else x <= hi)
+        if hi is None:
+            ctx.mask = x >= lo
+            return np.maximum(x, lo)
+        if lo is None:
+            ctx.mask = x <= hi
+            return np.minimum(x, hi)
+        ctx.mask = (x >= lo) & (x <= hi)
         return np.clip(x, lo, hi)
 
     @staticmethod

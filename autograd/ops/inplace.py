@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import DtypeError, ShapeError
 from ..function import Function
 from ..grad_mode import GradMode
 from ..tensor import Tensor
@@ -34,29 +34,50 @@ def _check_leaf(t: Tensor, op: str) -> None:
         )
 
 
-def apply_inplace(t: Tensor, fn: Callable[..., Tensor], *args: Any) -> Tensor:
-    """Compute `fn(t, *args)` and store the result in `t`'s memory."""
-    op = getattr(fn, "__qualname__", "in-place op").split(".")[0]
-    _check_leaf(t, op)
+def apply_inplace(t: Tensor, name: str, fn: Callable[..., Tensor], *args: Any, ufunc: Any = None) -> Tensor:
+    """Compute `fn(t, *args)` and store the result in `t`'s memory (`name` is the method, for errors).
+
+    When nothing is recorded and `ufunc` is given, NumPy computes straight into the
+    tensor's memory (`np.subtract(w, g, out=w)`): no temporary, as code by hand would do.
+    """
+    _check_leaf(t, name)
     records = GradMode.enabled and (t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     if not records:
-        result = fn(Tensor._make(t._data), *args)
-        _store(t, result._data, op)
+        if ufunc is not None:
+            array = t._array()
+            other = args[0]._data if isinstance(args[0], Tensor) else args[0]
+            try:
+                ufunc(array, other, out=array)
+            except ValueError:
+                raise ShapeError(
+                    f"{name}: an operand of shape {tuple(np.shape(other))} cannot be broadcast to the "
+                    f"tensor's shape {tuple(array.shape)} (an in-place op keeps the shape)"
+                ) from None
+            except TypeError as e:
+                raise DtypeError(f"{name}: {e}") from None
+        else:
+            result = fn(Tensor._make(t._data), *args)
+            _store(t, result._data, name)
         t._bump_version()
         return t
     base = t._base
     if base is not None and base._requires_grad:
         raise RuntimeError(
-            f"{op}: in-place change of a view of a tensor that requires grad is not supported; "
+            f"{name}: in-place change of a view of a tensor that requires grad is not supported; "
             "change the base tensor, or use an out-of-place op"
         )
     result = fn(t, *args)
-    _store(t, result._data, op)
+    _store(t, result._data, name)
     t._bump_version()
     t.grad_fn = result.grad_fn
     t._output_nr = result._output_nr
     t._requires_grad = result._requires_grad
     return t
+
+
+def assign(array: np.ndarray, value: Any, out: np.ndarray) -> None:
+    """`out[...] = value`, shaped like a ufunc call so `fill_`/`copy_` take the direct path."""
+    out[...] = value
 
 
 def _store(t: Tensor, value: Any, op: str) -> None:
@@ -126,7 +147,7 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
             t._array()[index] = value._data if isinstance(value, Tensor) else value
             t._bump_version()
             return
-        apply_inplace(t, IndexPut.apply, value, index)
+        apply_inplace(t, "setitem", IndexPut.apply, value, index)
     except IndexError as e:
         raise IndexError(f"setitem: index is out of bounds for a tensor of shape {tuple(t.shape)}: {e}") from None
     except ValueError as e:

@@ -1,0 +1,81 @@
+"""Each fast path of the engine gives what the general path gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+
+
+def test_a_fresh_gradient_taken_without_copy_is_not_shared_between_leaves():
+    a = autograd.zeros(3, requires_grad=True)
+    b = autograd.zeros(3, requires_grad=True)
+    (a + b).backward(autograd.ones(3) * 2)  # Add passes one array to both inputs
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
+    a.grad.add_(1)
+    assert b.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_a_gradient_array_the_user_holds_is_copied_not_taken():
+    x = autograd.zeros(3, requires_grad=True)
+    g = autograd.ones(3)
+    x.backward(g)
+    g.add_(5)
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_a_gradient_that_is_a_view_is_copied():
+    w = autograd.zeros(2, 3, requires_grad=True)
+    w.sum().backward()  # SumBackward hands out a broadcast (read-only) view
+    w.grad.add_(1)
+    assert w.grad.tolist() == [[2.0] * 3] * 2
+
+
+def test_taken_gradients_equal_copied_ones():
+    rng = np.random.default_rng(1)
+    x = autograd.tensor(rng.standard_normal((4, 3)))
+    w1 = autograd.tensor(rng.standard_normal((3, 5)), requires_grad=True)
+    w2 = autograd.tensor(rng.standard_normal((3, 5)), requires_grad=True)
+    ((x @ w1).tanh() ** 2).sum().backward()
+    with autograd.no_grad():
+        w2.copy_(w1)
+    w2.grad = autograd.zeros(3, 5, dtype=autograd.float64)  # forces the accumulate (+=) path
+    ((x @ w2).tanh() ** 2).sum().backward()
+    np.testing.assert_array_equal(w1.grad.numpy(), w2.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    ("method", "reference"),
+    [("add_", np.add), ("sub_", np.subtract), ("mul_", np.multiply), ("div_", np.divide)],
+)
+def test_in_place_arithmetic_direct_path_equals_recorded_path(method, reference):
+    base = np.array([[1.0, 2.0], [3.0, 4.0]])
+    other = np.array([0.5, -2.0])
+    direct = autograd.tensor(base)
+    getattr(direct, method)(autograd.tensor(other))  # nothing recorded: NumPy into the memory
+    recorded_leaf = autograd.tensor(base, requires_grad=True)
+    recorded = recorded_leaf * 1
+    getattr(recorded, method)(autograd.tensor(other))  # recorded out of place, copied back
+    np.testing.assert_array_equal(direct.numpy(), reference(base, other))
+    np.testing.assert_array_equal(recorded.detach().numpy(), direct.numpy())
+
+
+def test_in_place_direct_path_rejects_a_shape_change_and_leaves_the_tensor_unchanged():
+    t = autograd.zeros(3)
+    with pytest.raises(ValueError, match=r"add_: an operand of shape \(2, 3\)"):
+        t.add_(autograd.ones(2, 3))
+    assert t.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_zero_dimensional_results_held_as_scalars_behave_as_arrays():
+    x = autograd.tensor(3.0, requires_grad=True)
+    y = x * x
+    assert isinstance(y.item(), float) and y.shape == () and y.dtype == autograd.float32
+    y.backward()
+    g = x.grad
+    (x * 2).backward()
+    assert g.item() == 8.0 and x.grad is g
+    view = x.grad.data
+    view.zero_()
+    assert x.grad.item() == 0.0
