@@ -1,0 +1,71 @@
+"""Workload (f): the tiny graph `c = a*b + a; c.backward()` on 0-d tensors, once per timed call.
+
+This is pure per-op overhead (two ops, one backward pass, two gradients accumulated into
+leaves): what every node of a scalar graph costs before any arithmetic happens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from .harness import ENGINE, NUMPY, TORCH, Step, Target, Workload
+
+
+def engine_setup() -> Step:
+    """The graph on engine 0-d tensors; the gradients accumulate across calls, as PyTorch's do."""
+    a = autograd.tensor(2.0, requires_grad=True)
+    b = autograd.tensor(3.0, requires_grad=True)
+
+    def step() -> Any:
+        c = a * b + a
+        c.backward()
+        return c
+
+    return step
+
+
+def torch_setup() -> Step:
+    """The graph on PyTorch 0-d tensors."""
+    import torch
+
+    a = torch.tensor(2.0, requires_grad=True)
+    b = torch.tensor(3.0, requires_grad=True)
+
+    def step() -> Any:
+        c = a * b + a
+        c.backward()
+        return c
+
+    return step
+
+
+def numpy_setup() -> Step:
+    """The same by hand on float32 NumPy scalars: dc/da = b + 1, dc/db = a, accumulated."""
+    a, b = np.float32(2.0), np.float32(3.0)
+    grads = [np.float32(0.0), np.float32(0.0)]
+    one = np.float32(1.0)
+
+    def step() -> Any:
+        c = a * b + a
+        grads[0] += b + one
+        grads[1] += a
+        return c
+
+    return step
+
+
+def workloads(quick: bool, million: bool) -> list[Workload]:
+    """The tiny graph, as one benchmark row."""
+    return [
+        Workload(
+            name="tiny-graph",
+            description="c = a*b + a; c.backward() on 0-d tensors, per iteration",
+            setups={ENGINE: engine_setup, NUMPY: numpy_setup, TORCH: torch_setup},
+            targets=(Target(0.5, TORCH),),
+            per_what="iteration",
+        )
+    ]
