@@ -1,0 +1,100 @@
+"""`SGD`: stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay.
+
+The update for each parameter θ with gradient ∇ (PyTorch's rule):
+
+    g = -∇ if maximize else ∇
+    g = g + weight_decay * θ                        (when weight_decay != 0)
+    b = g on the first step, else momentum * b + (1 - dampening) * g    (when momentum != 0)
+    g = g + momentum * b if nesterov else b         (when momentum != 0)
+    θ = θ - lr * g
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from autograd import Tensor
+
+from .optimizer import Optimizer
+
+
+def check_non_negative(optimizer: str, option: str, value: Any) -> None:
+    """Raise ValueError naming the option and value unless `value` is a number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0.0:
+        raise ValueError(f"{optimizer}: invalid {option}={value!r} (expected a number >= 0)")
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent (optionally with momentum), updating parameters in place.
+
+    >>> optimizer = SGD(net.parameters(), lr=0.01, momentum=0.9)
+    >>> optimizer.zero_grad(); criterion(net(input), target).backward(); optimizer.step()
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float = 0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = dict(
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=weight_decay,
+            nesterov=nesterov,
+            maximize=maximize,
+        )
+        super().__init__(params, defaults)
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        for option in ("lr", "momentum", "dampening", "weight_decay"):
+            check_non_negative("SGD", option, group[option])
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(
+                f"SGD: nesterov=True requires momentum > 0 and dampening = 0, got momentum={group['momentum']!r}, "
+                f"dampening={group['dampening']!r}"
+            )
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a `.grad` (others are skipped); returns the closure's loss, if any."""
+        loss = self._run_closure(closure)
+        for group in self.param_groups:
+            lr = group["lr"]
+            momentum = group["momentum"]
+            dampening = group["dampening"]
+            weight_decay = group["weight_decay"]
+            nesterov = group["nesterov"]
+            maximize = group["maximize"]
+            for p in group["params"]:
+                grad = p.grad
+                if grad is None:
+                    continue
+                theta = p._array()
+                g = grad._array()
+                if maximize:
+                    g = -g
+                if weight_decay != 0:
+                    decayed = theta * weight_decay
+                    decayed += g
+                    g = decayed
+                if momentum != 0:
+                    state = self.state[p]
+                    buffer = state.get("momentum_buffer")
+                    if buffer is None:
+                        state["momentum_buffer"] = buffer = Tensor._make(g.copy())
+                        b = buffer._data
+                    else:
+                        b = buffer._array()
+                        b *= momentum
+                        b += g if dampening == 0 else (1 - dampening) * g
+                    g = g + momentum * b if nesterov else b
+                theta -= lr * g
+                p._bump_version()
+        return loss
