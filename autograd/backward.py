@@ -221,8 +221,10 @@ def run_backward(
                         outputs = node.backward(node, *_all_output_grads(node, grads, create_graph))
                     if type(outputs) is not tuple:
                         outputs = (outputs,)
-                    if len(outputs) != len(node.next_functions):
+                    if len(outputs) != len(node.needs_input_grad):
                         outputs = _check_output_count(node, outputs)
+                    if node._tensor_inputs is not None:  # next_functions lists Tensor inputs only
+                        outputs = [outputs[i] for i in node._tensor_inputs]
                     if anomaly:
                         _check_backward_outputs(node, outputs)
                     if not retain_graph and node._saved is not None:
@@ -318,7 +320,7 @@ def _all_output_grads(node: Function, grads: list[Any], create_graph: bool) -> l
 
 
 def _check_output_count(node: Function, outputs: tuple) -> tuple:
-    n_in = len(node.next_functions)
+    n_in = len(node.needs_input_grad)
     if len(outputs) > n_in and all(g is None for g in outputs[n_in:]):
         return outputs[:n_in]
     raise RuntimeError(f"{node.name()}: backward returned {len(outputs)} gradients, but forward took {n_in} inputs")

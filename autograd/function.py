@@ -58,6 +58,7 @@ class Function:
         "_pre_hooks",
         "_trace",
         "_output_meta",
+        "_tensor_inputs",
         "__weakref__",
     )
     is_view = False  # True for ops whose output shares memory with their first input
@@ -70,6 +71,7 @@ class Function:
     _pre_hooks: dict[int, dict[int, Callable]] | None
     _trace: Any
     _output_meta: tuple[tuple[tuple[int, ...], Any], ...] | None
+    _tensor_inputs: tuple[int, ...] | None  # positions of the Tensor inputs, when some input is not one
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -100,17 +102,23 @@ class Function:
                 arrays.append(a)
         if requires and GradMode.enabled:
             needs = []
-            edges = []
+            edges = []  # one per Tensor input, as PyTorch lists them
             for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    needs.append(True)
-                    fn = a.grad_fn
-                    edges.append((a._grad_node() if fn is None else fn, a._output_nr))
+                if isinstance(a, Tensor):
+                    if a._requires_grad:
+                        needs.append(True)
+                        fn = a.grad_fn
+                        edges.append((a._grad_node() if fn is None else fn, a._output_nr))
+                    else:
+                        needs.append(False)
+                        edges.append(_NO_EDGE)
                 else:
                     needs.append(False)
-                    edges.append(_NO_EDGE)
             node.needs_input_grad = tuple(needs)
             node.next_functions = tuple(edges)
+            node._tensor_inputs = (
+                None if len(edges) == len(args) else tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
+            )
         else:
             requires = False
             node.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 8 else (False,) * len(args)

@@ -173,7 +173,9 @@ def test_gradient_penalty_style_second_order_through_matmul():
     penalty = (gx * gx).sum()
     penalty.backward()
     assert w.grad is not None and w.grad.shape == (2, 2)
-    assert autograd.gradcheck(lambda w_: (autograd.grad((w_ @ x).tanh().sum(), x, create_graph=True)[0] ** 2).sum(), [w])
+    assert autograd.gradcheck(
+        lambda w_: (autograd.grad((w_ @ x).tanh().sum(), x, create_graph=True)[0] ** 2).sum(), [w]
+    )
 
 
 def test_grad_returns_gradients_without_touching_dot_grad():
@@ -284,3 +286,15 @@ def test_live_tensor_count_does_not_grow_over_training_steps():
     for _ in range(50):
         step()
     assert _live_tensors() <= before
+
+
+def test_next_functions_list_tensor_inputs_only():
+    x = leaf([1.0, 2.0])
+    c = autograd.tensor([3.0, 4.0], dtype=autograd.float64)
+    assert len(x.sum(dim=0).grad_fn.next_functions) == 1
+    assert len((2 - x).grad_fn.next_functions) == 1
+    assert [n is None for n, _ in (x * c).grad_fn.next_functions] == [False, True]
+    cat = autograd.cat([x, c])
+    assert len(cat.grad_fn.next_functions) == 2
+    (cat * cat).sum().backward()
+    assert x.grad.tolist() == [2.0, 4.0]
