@@ -1,0 +1,84 @@
+"""Activation ops of neural networks that the elementwise ops do not cover: `leaky_relu`, `gelu`.
+
+(`relu`, `sigmoid`, `tanh` and `softmax` live with the elementwise and reduction ops.)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+from .elementwise import Exp
+from .elementwise import Tanh as TanhOp
+from .special import Erfc, erfc_array
+
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_TANH_SCALE = math.sqrt(2.0 / math.pi)  # GELU's tanh form: tanh(sqrt(2/pi) (x + 0.044715 x^3))
+_TANH_CUBIC = 0.044715
+
+
+class LeakyRelu(Function):
+    @staticmethod
+    def forward(ctx, x, negative_slope):  # type: ignore[no-untyped-def]
+        ctx.scale = np.where(x > 0, 1.0, negative_slope).astype(x.dtype)  # slope of each piece
+        return x * ctx.scale
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d lrelu(x) = ([x > 0] + slope [x <= 0]) dx
+        return grad * ctx.scale, None
+
+
+class Gelu(Function):
+    """x * Phi(x), Phi the standard normal CDF (the exact form, through erfc so the left tail stays accurate)."""
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        cdf = 0.5 * erfc_array(x * -_SQRT_HALF)  # Phi(x) = erfc(-x / sqrt 2) / 2
+        ctx.save_for_backward(x)
+        ctx.cdf = cdf
+        return x * cdf
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(x Phi(x)) = (Phi(x) + x phi(x)) dx
+        (x,) = ctx.saved_tensors
+        # when the backward pass is recorded, Phi must be an op of x (its own derivative is phi)
+        cdf = 0.5 * Erfc.call(x * -_SQRT_HALF) if isinstance(grad, Tensor) else ctx.cdf
+        pdf = Exp.call(x * x * -0.5) * _INV_SQRT_2PI
+        return grad * (cdf + x * pdf)
+
+
+class GeluTanh(Function):
+    """GELU's tanh approximation: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        t = np.tanh(_TANH_SCALE * (x + _TANH_CUBIC * x * x * x))
+        ctx.save_for_backward(x)
+        ctx.t = t
+        return 0.5 * x * (1 + t)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 c x^2)
+        (x,) = ctx.saved_tensors
+        x2 = x * x
+        t = TanhOp.call(_TANH_SCALE * (x + _TANH_CUBIC * x2 * x)) if isinstance(grad, Tensor) else ctx.t
+        inner_slope = _TANH_SCALE * (1 + 3 * _TANH_CUBIC * x2)
+        return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * inner_slope)
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, negative_slope * x elsewhere."""
+    return LeakyRelu.apply(x, negative_slope)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit x * Phi(x): exact (erf) form, or `approximate='tanh'`."""
+    if approximate == "none":
+        return Gelu.apply(x)
+    if approximate == "tanh":
+        return GeluTanh.apply(x)
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")

@@ -1,0 +1,74 @@
+"""`linear`: x @ W.T + b as one graph node (the op behind `nn.Linear`).
+
+One node instead of three (transpose, matmul, add) keeps the per-layer cost of
+small batches low; the backward is written with operators that arrays and
+Tensors share, so it is recorded under `create_graph=True` like any other op.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+from ..tensor import Tensor
+
+
+class Linear(Function):
+    """y = x W^T + b for x of shape (..., in), W of shape (out, in), b of shape (out,) or None."""
+
+    __slots__ = ("x_shape",)
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):  # type: ignore[no-untyped-def]
+        need_x, need_w, _ = ctx.needs_input_grad
+        if need_x or need_w:
+            ctx.save_for_backward(x if need_w else None, weight if need_x else None)
+            ctx.x_shape = x.shape
+        out = x @ weight.T
+        if bias is not None:
+            if out.dtype == np.result_type(out, bias):
+                out += bias  # the product is a fresh array: add in place
+            else:
+                out = out + bias
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dy = dx W^T + x dW^T + db
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        out_features = grad.shape[-1]
+        g2 = grad if grad.ndim == 2 else grad.reshape((-1, out_features))  # batch dims flattened
+        gx = gw = gb = None
+        if need_x:
+            gx = g2 @ weight
+            if gx.shape != ctx.x_shape:
+                gx = gx.reshape(ctx.x_shape)
+        if need_w:
+            x2 = x if x.ndim == 2 else x.reshape((-1, x.shape[-1]))
+            gw = g2.T @ x2
+        if need_b:
+            gb = g2.sum(axis=0)
+        return gx, gw, gb
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002 - PyTorch's name
+    """x @ weight.T + bias over the last dimension of `input` (one graph node).
+
+    >>> linear(ones(5, 3), ones(2, 3), zeros(2)).shape
+    (5, 2)
+    """
+    w_shape = tuple(weight.shape)
+    x_shape = tuple(input.shape)
+    if len(w_shape) != 2:
+        raise ShapeError(f"linear: weight must be 2-D (out_features, in_features), got shape {w_shape}")
+    if not x_shape or x_shape[-1] != w_shape[1]:
+        raise ShapeError(
+            f"linear: input of shape {x_shape} does not fit weight of shape {w_shape} "
+            f"(the input's last dimension must be in_features = {w_shape[1]})"
+        )
+    if bias is not None and tuple(bias.shape) != (w_shape[0],):
+        raise ShapeError(
+            f"linear: bias must have shape ({w_shape[0]},) to match weight {w_shape}, got {tuple(bias.shape)}"
+        )
+    return Linear.apply(input, weight, bias)

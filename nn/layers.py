@@ -1,0 +1,262 @@
+"""Layers: `Linear`, `Conv2d`, `MaxPool2d`, `AvgPool2d`, `Flatten`, `Dropout`, `Identity`.
+
+>>> layer = nn.Linear(2, 3, bias=False)
+>>> layer.weight.shape
+(3, 2)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Tensor
+from autograd.ops.linear import Linear as _LinearOp
+
+from . import functional as F  # noqa: N812 - the name PyTorch code uses
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+def _positive_int(layer: str, name: str, value: Any) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{layer}: {name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def _pair(layer: str, name: str, value: Any, minimum: int) -> tuple[int, int]:
+    """An int or a pair of ints, as a pair (what PyTorch's layers store)."""
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair):
+        raise TypeError(f"{layer}: {name} must be an int or a pair of ints, got {value!r}")
+    if min(pair) < minimum:
+        raise ValueError(f"{layer}: {name} must be at least {minimum}, got {value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+class Linear(Module):
+    """y = x @ weight.T + bias, with `weight` of shape (out_features, in_features).
+
+    Initialised as PyTorch does: weight and bias from U(-1/sqrt(in_features), 1/sqrt(in_features))
+    (`kaiming_uniform_` with a = sqrt(5) for the weight).
+
+    >>> nn.Linear(20, 30)(autograd.randn(128, 20)).shape
+    (128, 30)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        self.in_features = _positive_int("Linear", "in_features", in_features)
+        self.out_features = _positive_int("Linear", "out_features", out_features)
+        self.weight = Parameter(autograd.empty(out_features, in_features, dtype=dtype))
+        if bias:
+            self.bias: Parameter | None = Parameter(autograd.empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new weights (and bias) with PyTorch's default initialisation."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features)
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
+        """x @ weight.T + bias over the last dimension of `input` (any leading dimensions)."""
+        weight = self.weight
+        shape = input.shape
+        if not shape or shape[-1] != self.in_features:
+            return F.linear(input, weight, self.bias)  # raises the error that names the shapes
+        return _LinearOp.apply(input, weight, self.bias)
+
+    def extra_repr(self) -> str:
+        """`in_features=2, out_features=3, bias=True`."""
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Conv2d(Module):
+    """2-D convolution (cross-correlation) of (N, C_in, H, W) images with learnable kernels.
+
+    `weight` has shape (out_channels, in_channels / groups, kH, kW), `bias` (out_channels,);
+    both initialised as PyTorch does (U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in/groups * kH * kW).
+
+    >>> nn.Conv2d(1, 6, 5)(autograd.randn(1, 1, 32, 32)).shape
+    (1, 6, 28, 28)
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] | str = 0,
+        dilation: int | tuple[int, int] = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        self.in_channels = _positive_int("Conv2d", "in_channels", in_channels)
+        self.out_channels = _positive_int("Conv2d", "out_channels", out_channels)
+        self.groups = _positive_int("Conv2d", "groups", groups)
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
+                f"by groups ({groups})"
+            )
+        if padding_mode != "zeros":
+            raise ValueError(f"Conv2d: only padding_mode='zeros' is supported, got {padding_mode!r}")
+        self.padding_mode = padding_mode
+        self.kernel_size = _pair("Conv2d", "kernel_size", kernel_size, 1)
+        self.stride = _pair("Conv2d", "stride", stride, 1)
+        self.dilation = _pair("Conv2d", "dilation", dilation, 1)
+        if isinstance(padding, str):
+            if padding not in ("valid", "same"):
+                raise ValueError(f"Conv2d: padding must be an int, a pair, 'valid' or 'same', got {padding!r}")
+            if padding == "same" and self.stride != (1, 1):
+                raise ValueError(f"Conv2d: padding='same' needs stride 1, got stride {stride!r}")
+            self.padding: tuple[int, int] | str = padding
+        else:
+            self.padding = _pair("Conv2d", "padding", padding, 0)
+        shape = (out_channels, in_channels // groups) + self.kernel_size
+        self.weight = Parameter(autograd.empty(*shape, dtype=dtype))
+        if bias:
+            self.bias: Parameter | None = Parameter(autograd.empty(out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new kernels (and bias) with PyTorch's default initialisation."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = (self.in_channels // self.groups) * self.kernel_size[0] * self.kernel_size[1]
+            bound = 1.0 / math.sqrt(fan_in)
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """Convolve (N, C_in, H, W) (or unbatched (C_in, H, W)) images: (N, C_out, H_out, W_out)."""
+        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+    def extra_repr(self) -> str:
+        """`1, 6, kernel_size=(5, 5), stride=(1, 1)` and the options that differ from their defaults."""
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class MaxPool2d(Module):
+    """The maximum over each kernel_size window of (N, C, H, W) images; stride defaults to kernel_size."""
+
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+    ) -> None:
+        super().__init__()
+        _pair("MaxPool2d", "kernel_size", kernel_size, 1)
+        if stride is not None:
+            _pair("MaxPool2d", "stride", stride, 1)
+        _pair("MaxPool2d", "padding", padding, 0)
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """Pool each window to its maximum."""
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding)
+
+    def extra_repr(self) -> str:
+        """`kernel_size=2, stride=2, padding=0`."""
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(Module):
+    """The mean over each kernel_size window of (N, C, H, W) images (padding counts); stride defaults to kernel_size."""
+
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+    ) -> None:
+        super().__init__()
+        _pair("AvgPool2d", "kernel_size", kernel_size, 1)
+        if stride is not None:
+            _pair("AvgPool2d", "stride", stride, 1)
+        _pair("AvgPool2d", "padding", padding, 0)
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """Pool each window to its mean."""
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding)
+
+    def extra_repr(self) -> str:
+        """`kernel_size=2, stride=2, padding=0`."""
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class Flatten(Module):
+    """Merge dimensions start_dim..end_dim into one; by default all but the batch dimension."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """`input.flatten(start_dim, end_dim)`."""
+        return autograd.flatten(input, self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        """`start_dim=1, end_dim=-1`."""
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """In training mode, zero each element with probability p and scale the rest by 1/(1-p); identity in eval mode.
+
+    The masks come from the generator `autograd.manual_seed` seeds.
+    """
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: probability has to be between 0 and 1, but got {p!r}")
+        self.p = float(p)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """Drop (training) or pass through (eval)."""
+        return F.dropout(input, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        """`p=0.5`."""
+        return f"p={self.p}"
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder layer); any constructor arguments are ignored."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        """`input` itself."""
+        return input
