@@ -269,3 +269,29 @@ def test_dropout_rejects_a_probability_outside_zero_one() -> None:
 def test_identity_returns_its_input_and_ignores_arguments() -> None:
     x = autograd.randn(3)
     assert nn.Identity(54, unused="x")(x) is x
+
+
+def test_functional_linear_checks_the_weight_and_bias_shapes() -> None:
+    x = autograd.randn(4, 3)
+    with pytest.raises(
+        autograd.ShapeError, match=r"weight must be 2-D \(out_features, in_features\), got shape \(3,\)"
+    ):
+        F.linear(x, autograd.randn(3))
+    with pytest.raises(autograd.ShapeError, match=r"bias must have shape \(2,\) to match weight \(2, 3\), got \(3,\)"):
+        F.linear(x, autograd.randn(2, 3), autograd.randn(3))
+
+
+def test_linear_dtype_argument_makes_float64_parameters() -> None:
+    layer = nn.Linear(2, 2, dtype=autograd.float64)
+    assert layer.weight.dtype == np.float64 and layer.bias.dtype == np.float64
+
+
+def test_linear_gradient_under_create_graph_is_differentiable_again() -> None:
+    layer = nn.Linear(3, 1).double()
+    x = autograd.randn(5, 3, dtype=autograd.float64, requires_grad=True)
+    (gx,) = autograd.grad((layer(x) ** 2).sum(), x, create_graph=True)
+    (gx * gx).sum().backward()
+    w = array(layer.weight)[0]
+    # gx = 2 (x.w + b) w, so d/dx sum(gx^2) = 8 (x.w + b) |w|^2 w
+    expected = 8 * ((x.detach().numpy() @ w + array(layer.bias)) * (w @ w))[:, None] * w[None, :]
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-10)

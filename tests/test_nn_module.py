@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 
 import numpy as np
@@ -460,3 +461,27 @@ def test_module_list_indexing_and_list_operations() -> None:
 def test_module_list_is_not_callable() -> None:
     with pytest.raises(NotImplementedError, match="iterate"):
         nn.ModuleList([nn.ReLU()])(autograd.ones(1))
+
+
+def test_deepcopy_gives_an_independent_model_with_the_same_values() -> None:
+    model = TwoLayer()
+    clone = copy.deepcopy(model)
+    assert all(isinstance(p, nn.Parameter) for p in clone.parameters())
+    for key, value in values(model).items():
+        np.testing.assert_array_equal(values(clone)[key], value)
+    with autograd.no_grad():
+        clone.fc1.weight.fill_(0.0)
+    assert values(model)["fc1.weight"].any()
+    clone(autograd.randn(2, 3)).sum().backward()
+    assert model.fc1.weight.grad is None and clone.fc1.weight.grad is not None
+
+
+def test_to_an_integer_dtype_is_refused() -> None:
+    with pytest.raises(TypeError, match="floating dtypes, got int64"):
+        TwoLayer().to(autograd.int64)
+
+
+def test_sequential_delitem_removes_the_module() -> None:
+    model = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 1))
+    del model[1]
+    assert len(model) == 2 and [type(m).__name__ for m in model] == ["Linear", "Linear"]

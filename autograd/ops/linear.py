@@ -7,8 +7,6 @@ Tensors share, so it is recorded under `create_graph=True` like any other op.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..errors import ShapeError
 from ..function import Function
 from ..tensor import Tensor
@@ -27,10 +25,10 @@ class Linear(Function):
             ctx.x_shape = x.shape
         out = x @ weight.T
         if bias is not None:
-            if out.dtype == np.result_type(out, bias):
+            if bias.dtype == out.dtype:
                 out += bias  # the product is a fresh array: add in place
             else:
-                out = out + bias
+                out = out + bias  # mixed dtypes promote as NumPy does
         return out
 
     @staticmethod
