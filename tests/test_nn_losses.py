@@ -26,6 +26,10 @@ def const(values: np.ndarray) -> Tensor:
     return autograd.tensor(np.asarray(values, dtype=np.float64))
 
 
+def array(t: Tensor) -> np.ndarray:
+    return t.detach().numpy()
+
+
 def reduce(values: np.ndarray, reduction: str) -> np.ndarray:
     return {"mean": np.mean, "sum": np.sum, "none": np.asarray}[reduction](values)
 
@@ -349,7 +353,3 @@ def test_loss_weights_are_buffers_in_the_state_dict() -> None:
     loss_fn = nn.CrossEntropyLoss(weight=autograd.tensor([1.0, 2.0]))
     assert list(loss_fn.state_dict()) == ["weight"]
     assert list(nn.MSELoss().state_dict()) == []
-
-
-def array(t: Tensor) -> np.ndarray:
-    return t.detach().numpy()
