@@ -314,6 +314,19 @@ class Tensor:
         t._base = self._version_holder()
         return t
 
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """A copy of a leaf with its own memory, gradient and graph node (as PyTorch, only leaves copy)."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "deepcopy: only leaf tensors (made by the user, not by an op) can be deep-copied; "
+                "use .detach().clone() for a copy of a computed tensor"
+            )
+        t = Tensor._make(np.array(self._data, copy=True), self._requires_grad)
+        if self.grad is not None:
+            t.grad = Tensor._make(np.array(self.grad._data, copy=True))
+        memo[id(self)] = t
+        return t
+
     def detach_(self) -> Tensor:
         """Cut this tensor from the graph in place."""
         self.grad_fn = None

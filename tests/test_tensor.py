@@ -158,3 +158,23 @@ def test_zero_dimensional_tensor_exposes_shared_memory_when_asked():
 def test_iteration_over_the_first_dimension():
     rows = [r.tolist() for r in autograd.tensor([[1, 2], [3, 4]])]
     assert rows == [[1, 2], [3, 4]]
+
+
+def test_deepcopy_of_a_leaf_gets_its_own_memory_gradient_and_graph_node():
+    import copy
+
+    w = autograd.tensor([1.0, 2.0], requires_grad=True)
+    y = (w * 3).sum()  # keeps w's gradient node alive
+    c = copy.deepcopy(w)
+    (c * 1).sum().backward()
+    assert c.grad.tolist() == [1.0, 1.0] and w.grad is None
+    c.data.add_(1)
+    assert w.tolist() == [1.0, 2.0]
+    assert y.grad_fn is not None
+
+
+def test_deepcopy_of_a_computed_tensor_raises():
+    import copy
+
+    with pytest.raises(RuntimeError, match="only leaf tensors"):
+        copy.deepcopy(autograd.ones(2, requires_grad=True) * 2)
