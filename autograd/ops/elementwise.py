@@ -111,14 +111,20 @@ class PowConstant(Function):
     def forward(ctx, x, p):  # type: ignore[no-untyped-def]
         ctx.save_for_backward(x)
         ctx.p = p
+        ctx.x_shape = _shape(x)
         return x**p
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(x^p) = p x^(p-1) dx
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(x^p) = p x^(p-1) dx, and 0 where p = 0
         (x,) = ctx.saved_tensors
         p = ctx.p
+        if isinstance(p, np.ndarray):  # the array of a tensor exponent without grad: may broadcast x
+            slope = p * x ** (np.where(p == 0, 1, p) - 1)  # p = 0 gives 0 * x^0, not 0 * 0^-1 = nan
+            return unbroadcast(grad * slope, ctx.x_shape), None
         if p == 2:
             return grad * (2 * x), None
+        if p == 0:
+            return grad * 0, None
         return grad * (p * x ** (p - 1)), None
 
 

@@ -145,27 +145,33 @@ class LogSoftmax(Function):
 # -- module-level functions ------------------------------------------------------------------
 
 
+def _axes(dim: Any, x: Tensor, op: str) -> tuple[int, ...] | None:
+    """`dim` as NumPy axes (None: all); a 0-d tensor takes dim 0 or -1, as in PyTorch, and reduces to itself."""
+    axes = normalize_dims(dim, x.ndim, op)
+    return None if x.ndim == 0 else axes
+
+
 def sum(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001 - torch.sum
     """Sum over `dim` (all dimensions by default).
 
     >>> sum(tensor([[1., 2.], [3., 4.]]), dim=0)
     tensor([4., 6.])
     """
-    return Sum.apply(x, normalize_dims(dim, x.ndim, "sum"), keepdim)
+    return Sum.apply(x, _axes(dim, x, "sum"), keepdim)
 
 
 def mean(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Mean over `dim` (all dimensions by default)."""
     if x.dtype.kind not in "fc":
         raise TypeError(f"mean: needs a floating tensor, got dtype {x.dtype}; use x.float().mean()")
-    return Mean.apply(x, normalize_dims(dim, x.ndim, "mean"), keepdim)
+    return Mean.apply(x, _axes(dim, x, "mean"), keepdim)
 
 
 def var(x: Tensor, dim: Any = None, keepdim: bool = False, *, unbiased: Any = None, correction: Any = None) -> Tensor:
     """Variance over `dim`: sum((x - mean)^2) / (n - correction); correction=1 (unbiased) by default."""
     if correction is None:
         correction = 0 if unbiased is False else 1
-    axes = normalize_dims(dim, x.ndim, "var")
+    axes = _axes(dim, x, "var")
     n = x.numel() if axes is None else int(np.prod([x.shape[a] for a in axes]))
     centred = x - mean(x, dim=axes, keepdim=True)
     return sum(centred * centred, dim=axes, keepdim=keepdim) / builtins.max(n - correction, 0)
@@ -185,6 +191,8 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:
             return MaxAll.apply(x, None, keepdim)
         return -MaxAll.apply(-x, None, keepdim)
     d = normalize_dim(dim, x.ndim, name)
+    if x.ndim == 0:  # PyTorch: a 0-d tensor is its own max along dim 0, at index 0
+        return MaxDim.apply(x.reshape(1), 0, False, largest)
     values, indices = MaxDim.apply(x, d, keepdim, largest)
     return values, indices
 
@@ -201,7 +209,7 @@ def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
 
 def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """The largest values over `dim` (ties share the gradient)."""
-    return MaxAll.apply(x, normalize_dims(dim, x.ndim, "amax"), keepdim)
+    return MaxAll.apply(x, _axes(dim, x, "amax"), keepdim)
 
 
 def argmax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -220,7 +228,7 @@ def argmin(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 def logsumexp(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) over `dim`, shifted by the maximum so it never overflows."""
-    return LogSumExp.apply(x, normalize_dims(dim, x.ndim, "logsumexp"), keepdim)
+    return LogSumExp.apply(x, _axes(dim, x, "logsumexp"), keepdim)
 
 
 def softmax(x: Tensor, dim: int = -1) -> Tensor:
