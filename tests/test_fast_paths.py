@@ -79,3 +79,23 @@ def test_zero_dimensional_results_held_as_scalars_behave_as_arrays():
     view = x.grad.data
     view.zero_()
     assert x.grad.item() == 0.0
+
+
+@pytest.mark.parametrize(
+    ("shape", "target"),
+    [((1, 1), (32, 64)), ((3,), (2, 3)), ((2, 1, 3), (4, 2, 5, 3)), ((), (3,)), ((1,), (1,))],
+)
+def test_broadcast_view_equals_numpy_broadcast_to_and_is_read_only(shape, target):
+    from autograd.ops.broadcast import broadcast_view
+
+    x = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    view = broadcast_view(x, target)
+    np.testing.assert_array_equal(view, np.broadcast_to(x, target))
+    assert not view.flags.writeable and np.shares_memory(view, x)
+
+
+def test_broadcast_view_of_a_non_contiguous_array_falls_back_to_numpy():
+    from autograd.ops.broadcast import broadcast_view
+
+    x = np.arange(6.0).reshape(2, 3)[:, :1]
+    np.testing.assert_array_equal(broadcast_view(x, (2, 4)), np.broadcast_to(x, (2, 4)))

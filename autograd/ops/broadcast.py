@@ -1,8 +1,10 @@
-"""`unbroadcast`: reduce a gradient back to the shape of the input that was broadcast."""
+"""Broadcasting in both directions: `broadcast_view` stretches, `unbroadcast` sums back."""
 
 from __future__ import annotations
 
 from typing import Any
+
+import numpy as np
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
@@ -18,3 +20,19 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     if axes:
         grad = grad.sum(axis=axes, keepdims=True)
     return grad.reshape(shape)
+
+
+def broadcast_view(x: Any, shape: tuple[int, ...]) -> Any:
+    """A read-only view of `x` stretched to `shape` (`np.broadcast_to`, without its ~2 us of Python).
+
+    `shape` must be a valid broadcast of `x.shape` (callers check it).
+    """
+    if type(x) is not np.ndarray or not x.flags.c_contiguous:
+        return np.broadcast_to(x, shape)
+    lead = len(shape) - x.ndim
+    strides = (0,) * lead + tuple(
+        0 if size == 1 and target != 1 else stride for size, target, stride in zip(x.shape, shape[lead:], x.strides)
+    )
+    view = np.ndarray(shape, x.dtype, x, 0, strides)
+    view.flags.writeable = False
+    return view

@@ -15,7 +15,7 @@ import numpy as np
 from ..errors import DimError, ShapeError
 from ..function import Function
 from ..tensor import Tensor
-from .broadcast import unbroadcast
+from .broadcast import broadcast_view, unbroadcast
 from .dims import normalize_dim
 
 
@@ -51,7 +51,7 @@ class Expand(Function):
     @staticmethod
     def forward(ctx, x, shape):  # type: ignore[no-untyped-def]
         ctx.in_shape = np.shape(x)
-        return np.broadcast_to(x, shape)
+        return broadcast_view(x, shape)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]  # sum over the broadcast dimensions
