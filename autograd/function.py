@@ -98,6 +98,8 @@ class Function:
                 arrays.append(a._data)
                 if a._requires_grad:
                     requires = True
+            elif isinstance(a, np.generic) and a.dtype.kind in "fiu":
+                arrays.append(a.item())  # a NumPy scalar acts as a Python number (float32 stays float32)
             else:
                 arrays.append(a)
         if requires and GradMode.enabled:

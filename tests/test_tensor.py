@@ -178,3 +178,10 @@ def test_deepcopy_of_a_computed_tensor_raises():
 
     with pytest.raises(RuntimeError, match="only leaf tensors"):
         copy.deepcopy(autograd.ones(2, requires_grad=True) * 2)
+
+
+def test_numpy_scalars_act_as_python_numbers_and_keep_float32():
+    x = autograd.ones(3)
+    assert (x - np.float64(1.0)).dtype == autograd.float32
+    assert (x / np.sqrt(np.float64(4.0))).dtype == autograd.float32
+    assert (np.float64(2.0) * x).dtype == autograd.float32
