@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(profiling.profile_engine(w, seconds=1.0 if quick else 4.0, top=args.top), end="\n\n")
         return 0
 
+    header: dict[str, Any] = report.make_header(versions, args.threads, quick, not args.no_gc)
     settings = harness.QUICK if quick else harness.FULL
     if args.no_gc:
         settings = dataclasses.replace(settings, gc_enabled=False)
@@ -104,7 +105,6 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{w.name}: {w.description}")
         outcomes.append(harness.run_workload(w, tuple(versions), settings, log))
     harness.check_targets(outcomes)
-    header: dict[str, Any] = report.make_header(versions, args.threads, quick, settings.gc_enabled)
     if args.json:
         print(json.dumps(report.as_json(outcomes, header), indent=2))
     else:

@@ -11,7 +11,10 @@ Interleaving: in each round every contender runs one batch of calls, in an order
 from round to round; so slow drifts of the machine (frequency, other load) hit all contenders
 alike. The garbage collector stays on while timing (users run with it on; it is part of the
 cost of a graph of Python objects), and runs between batches so one batch's garbage is not
-collected in another's time.
+collected in another's time. Before timing, every object that already exists is frozen
+(`gc.freeze`): otherwise each full collection triggered by the engine's graph would also walk
+PyTorch's ~150,000 module objects, a cost no engine user pays (it made the engine's chain 4x
+slower here), and the timed code would pay for the other contenders' state.
 """
 
 from __future__ import annotations
@@ -219,7 +222,12 @@ def run_workload(
             except Exception as error:
                 results[name].status = describe_error(error)
     else:
-        _time_interleaved(workload, steps, first_call, results, settings, log)
+        gc.collect()
+        gc.freeze()  # what exists now (every contender's modules and state) is not the timed code's garbage
+        try:
+            _time_interleaved(workload, steps, first_call, results, settings, log)
+        finally:
+            gc.unfreeze()
     outcome = WorkloadResult(workload, results)
     outcome.notes.extend(_check_agreement(workload, results))
     for name, r in results.items():
