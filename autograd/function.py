@@ -36,6 +36,15 @@ from .tensor import Tensor
 _FREED = ()  # marks saved values released by a backward pass without retain_graph
 _NO_EDGE = (None, 0)  # next_functions entry of an input that needs no gradient
 _NO_GRADS = [(False,) * n for n in range(8)]
+_INTERNED: dict[tuple, tuple] = {}
+_PYTHON_NUMBERS = (int, float, bool)
+
+
+def _interned(small: tuple) -> tuple:
+    """One shared copy of each small tuple of flags or positions: fewer objects per node for the GC to walk."""
+    return _INTERNED.setdefault(small, small)
+
+
 _new = object.__new__
 _UNRESOLVED = object()  # a saved value not (yet) known to be an input or an output
 
@@ -116,10 +125,12 @@ class Function:
                         edges.append(_NO_EDGE)
                 else:
                     needs.append(False)
-            node.needs_input_grad = tuple(needs)
+            node.needs_input_grad = _interned(tuple(needs))
             node.next_functions = tuple(edges)
             node._tensor_inputs = (
-                None if len(edges) == len(args) else tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
+                None
+                if len(edges) == len(args)
+                else _interned(tuple([i for i, a in enumerate(args) if isinstance(a, Tensor)]))
             )
         else:
             requires = False
@@ -154,7 +165,7 @@ class Function:
         if requires and out.dtype.kind == "f":
             t._requires_grad = True
             t.grad_fn = node
-            if node._saved and _UNRESOLVED in node._saved_refs:
+            if node._saved and node._saved_refs is not None and _UNRESOLVED in node._saved_refs:
                 _hold_saved_output(node, t)
             if Anomaly.enabled:
                 _record_trace(node, out)
@@ -182,19 +193,21 @@ class Function:
     def save_for_backward(self, *values: Any) -> None:
         """Keep inputs or outputs for backward; they are checked for in-place changes."""
         refs: list[Any] = []
+        tracked = False
         inputs = self._inputs or ()
         for v in values:
             ref: Any = None
-            if v is not None:
+            if v is not None and type(v) not in _PYTHON_NUMBERS:  # (np.float64 subclasses float: not these)
                 ref = _UNRESOLVED  # an output (resolved when it is wrapped) or a constant
                 for t in inputs:
                     if isinstance(t, Tensor) and t._data is v:
                         base = t._base
                         ref = (t, (t if base is None else base)._version)
                         break
+                tracked = True
             refs.append(ref)
         self._saved = values
-        self._saved_refs = refs
+        self._saved_refs = refs if tracked else None  # None: only numbers and Nones, nothing to check
 
     @property
     def saved_tensors(self) -> tuple:
@@ -209,6 +222,8 @@ class Function:
         if saved is None:
             return ()
         refs = self._saved_refs
+        if refs is None:
+            refs = (None,) * len(saved)
         for ref in refs:
             if type(ref) is tuple:
                 t = ref[0]
@@ -270,7 +285,7 @@ def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -
         t._requires_grad = True
         t.grad_fn = node
         t._output_nr = nr
-        if node._saved and _UNRESOLVED in node._saved_refs:
+        if node._saved and node._saved_refs is not None and _UNRESOLVED in node._saved_refs:
             _hold_saved_output(node, t)
         if Anomaly.enabled:
             _record_trace(node, data)
