@@ -130,7 +130,6 @@ class Settings:
     min_rounds: int
     max_rounds: int
     budget_seconds: float  # rounds are added until the workload has taken about this long
-    memory_steps: tuple[int, int] | None = None  # overrides each memory workload's own (for --quick)
     gc_enabled: bool = True  # False (--no-gc): the cyclic collector is off inside timed batches
 
 
@@ -144,7 +143,6 @@ QUICK = Settings(
     min_rounds=1,
     max_rounds=3,
     budget_seconds=0.5,
-    memory_steps=(100, 500),
 )
 
 
@@ -214,11 +212,10 @@ def run_workload(
             continue
         steps[name] = step
     if workload.kind == "memory":
-        steps_range = settings.memory_steps or workload.memory_steps
         for name, step in steps.items():
-            log(f"  {workload.name}: {LABELS[name]} ({steps_range[1]} steps)")
+            log(f"  {workload.name}: {LABELS[name]} ({workload.memory_steps[1]} steps)")
             try:
-                results[name].median = memory_growth(step, *steps_range)
+                results[name].median = memory_growth(step, *workload.memory_steps)
             except Exception as error:
                 results[name].status = describe_error(error)
     else:

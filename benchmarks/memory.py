@@ -14,10 +14,11 @@ from .mlp import ENGINE_NEEDS, engine_training, numpy_training, torch_training
 
 def workloads(quick: bool, million: bool) -> list[Workload]:
     """The memory row (--quick takes 500 steps instead of 2,000)."""
+    last = 500 if quick else 2000
     return [
         Workload(
             name="memory",
-            description="resident memory after 2,000 MLP training steps minus after 100 (full batch), MB",
+            description=f"resident memory after {last:,} MLP training steps minus after 100 (full batch), MB",
             setups={
                 ENGINE: lambda: engine_training(None),
                 NUMPY: lambda: numpy_training(None),
@@ -27,6 +28,6 @@ def workloads(quick: bool, million: bool) -> list[Workload]:
             targets=(Target(5.0),),
             per_what="MB",
             kind="memory",
-            memory_steps=(100, 2000),
+            memory_steps=(100, last),
         )
     ]

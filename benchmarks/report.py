@@ -61,7 +61,7 @@ def format_value(outcome: WorkloadResult, contender: str) -> str:
     if r.median is None:
         return "n/a" if (r.status or "").startswith("n/a") else ("error" if r.status else "-")
     if outcome.workload.kind == "memory":
-        return f"{r.median:+.1f} MB"
+        return f"{r.median:+.2f} MB"
     return format_time(r.median)
 
 
@@ -72,7 +72,7 @@ def format_targets(outcome: WorkloadResult) -> list[str]:
         if t.value is None:
             measured, mark = "not measured", "?"
         elif t.target.against is None:
-            measured, mark = f"{t.value:+.1f} MB", "pass" if t.passed else "FAIL"
+            measured, mark = f"{t.value:+.2f} MB", "pass" if t.passed else "FAIL"
         else:
             measured, mark = f"{t.value:.2f}x", "pass" if t.passed else "FAIL"
         lines.append(f"{t.target.describe()}: {measured} {mark}")
