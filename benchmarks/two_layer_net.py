@@ -43,8 +43,10 @@ def engine_setup() -> Step:
         with autograd.no_grad():
             w1 -= LEARNING_RATE * w1.grad
             w2 -= LEARNING_RATE * w2.grad
-            w1.grad.zero_()
-            w2.grad.zero_()
+        # drop the gradients rather than zero them (PyTorch's zero_grad(set_to_none=True)):
+        # the hand-written NumPy step keeps no gradient buffers between steps either
+        w1.grad = None
+        w2.grad = None
         return loss
 
     return step
@@ -91,8 +93,10 @@ def torch_setup() -> Step:
         with torch.no_grad():
             w1 -= LEARNING_RATE * w1.grad
             w2 -= LEARNING_RATE * w2.grad
-            w1.grad.zero_()
-            w2.grad.zero_()
+        # drop the gradients rather than zero them (PyTorch's zero_grad(set_to_none=True)):
+        # the hand-written NumPy step keeps no gradient buffers between steps either
+        w1.grad = None
+        w2.grad = None
         return loss
 
     return step
