@@ -10,16 +10,18 @@ import numpy as np
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum `grad` over the dimensions NumPy broadcasting added or stretched, giving `shape`.
 
-    Works on arrays and on Tensors alike (it only uses `.sum` and `.reshape`).
+    Works on arrays and on Tensors alike (it only uses `.sum`).
     """
     gshape = grad.shape
     if gshape == shape:
         return grad
     lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
-    if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-    return grad.reshape(shape)
+    stretched = tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    if lead:
+        grad = grad.sum(axis=tuple(range(lead)))
+    return grad  # a fresh array, not a view: the engine can hand it to a leaf without a copy
 
 
 def broadcast_view(x: Any, shape: tuple[int, ...]) -> Any:

@@ -38,11 +38,13 @@ class MatMul(Function):
         if need_a:
             ga = grad @ b.swapaxes(-1, -2)
             ga = unbroadcast(ga, a_shape if len(a_shape) > 1 else (1,) + a_shape)
-            ga = ga.reshape(a_shape)
+            if ga.shape != a_shape:
+                ga = ga.reshape(a_shape)  # a 1-D operand's row back to a vector
         if need_b:
             gb = a.swapaxes(-1, -2) @ grad
             gb = unbroadcast(gb, b_shape if len(b_shape) > 1 else b_shape + (1,))
-            gb = gb.reshape(b_shape)
+            if gb.shape != b_shape:
+                gb = gb.reshape(b_shape)
         return ga, gb
 
 
