@@ -18,14 +18,18 @@ def test_matmul_with_batch_dimensions_that_do_not_broadcast():
 
 
 def test_unknown_dim_names_the_op_and_the_valid_range():
-    with pytest.raises(IndexError, match=r"sum: dim 2 is out of range for a tensor with 2 dimensions \(expected -2..1\)"):
+    with pytest.raises(
+        IndexError, match=r"sum: dim 2 is out of range for a tensor with 2 dimensions \(expected -2..1\)"
+    ):
         autograd.ones(3, 4).sum(dim=2)
     with pytest.raises(IndexError, match="softmax: dim -3"):
         autograd.ones(3, 4).softmax(dim=-3)
 
 
 def test_reshape_to_an_impossible_shape():
-    with pytest.raises(ValueError, match=r"reshape: shape \[5, 3\] is invalid for a tensor of shape \(3, 4\) \(12 elements\)"):
+    with pytest.raises(
+        ValueError, match=r"reshape: shape \[5, 3\] is invalid for a tensor of shape \(3, 4\) \(12 elements\)"
+    ):
         autograd.ones(3, 4).reshape(5, 3)
 
 

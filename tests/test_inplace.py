@@ -34,7 +34,9 @@ def test_changing_a_saved_tensor_in_place_makes_backward_raise_naming_the_op():
     c = b * b  # saves b
     with autograd.no_grad():
         b.mul_(3)
-    with pytest.raises(RuntimeError, match=r"MulBackward: .*modified by an in-place operation.*version 1; expected version 0"):
+    with pytest.raises(
+        RuntimeError, match=r"MulBackward: .*modified by an in-place operation.*version 1; expected version 0"
+    ):
         c.sum().backward()
 
 
