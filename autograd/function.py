@@ -151,30 +151,9 @@ class Function:
             if not any(o._requires_grad for o in outs):
                 node._saved = None
             return outs
-        if type(out) is Tensor:  # a user forward that returned a Tensor
-            out = out._data
-        t = _new(Tensor)
-        t._data = out
-        t.grad = None
-        t._version = 0
-        t._base = None
-        t._output_nr = 0
-        t._accumulator = None
-        t._hooks = None
-        t._retains_grad = False
-        if requires and out.dtype.kind == "f":
-            t._requires_grad = True
-            t.grad_fn = node
-            if node._saved and node._saved_refs is not None and _UNRESOLVED in node._saved_refs:
-                _hold_saved_output(node, t)
-            if Anomaly.enabled:
-                _record_trace(node, out)
-        else:
-            t._requires_grad = False
-            t.grad_fn = None
+        t = _output(node, out, 0, requires, args)
+        if not t._requires_grad:
             node._saved = None
-        if cls.is_view and type(out) is np.ndarray and out.base is not None:
-            _link_view(t, args[0])
         return t
 
     @classmethod
@@ -277,18 +256,18 @@ class Function:
 
 
 def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -> Tensor:
-    """Wrap output `nr` of a multi-output op as a Tensor, attaching the node when it is recorded."""
-    if isinstance(data, Tensor):
+    """Wrap output `nr` of an op as a Tensor, attaching the node when it is recorded."""
+    if isinstance(data, Tensor):  # a user forward that returned a Tensor
         data = data._data
-    t = Tensor._make(data)
     if requires and data.dtype.kind == "f":
-        t._requires_grad = True
-        t.grad_fn = node
+        t = Tensor._make(data, True, node)
         t._output_nr = nr
         if node._saved and node._saved_refs is not None and _UNRESOLVED in node._saved_refs:
             _hold_saved_output(node, t)
         if Anomaly.enabled:
             _record_trace(node, data)
+    else:
+        t = Tensor._make(data)
     if node.is_view and type(data) is np.ndarray and data.base is not None:
         _link_view(t, inputs[0])
     return t
