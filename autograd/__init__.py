@@ -11,7 +11,7 @@ tensor(75.)
 from .tensor import Tensor
 from . import functional
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
-from .backward import grad
+from .backward import backward, grad
 from .creation import (
     Variable,
     arange,
@@ -137,6 +137,7 @@ __all__ = [
     "argmin",
     "as_tensor",
     "avg_pool2d",
+    "backward",
     "bool",
     "broadcast_to",
     "cat",

@@ -106,10 +106,19 @@ def _owned_refcount() -> int:
     return _refcount_in_callee(grads[0])
 
 
+def _owned_refcount_in_loop() -> int:
+    """The same, for an array held only by an op's tuple of gradients while the engine loops over it."""
+    outputs = (np.empty(1),)
+    for _, g in zip(((None, 0),), outputs):  # as the loop over (next_functions, outputs) holds it
+        return _refcount_in_callee(g)
+    raise AssertionError
+
+
 _OWNED_REFCOUNT = _owned_refcount()
+_OWNED_REFCOUNT_IN_LOOP = _owned_refcount_in_loop()
 
 
-def accumulate_grad(variable: Tensor, grad: Any, create_graph: bool) -> None:
+def accumulate_grad(variable: Tensor, grad: Any, create_graph: bool, owned_refcount: int = _OWNED_REFCOUNT) -> None:
     """Add `grad` into `variable.grad` (a copy on the first store, then `+=`)."""
     if variable._hooks:
         grad = _call_hooks(variable._hooks, grad)
@@ -123,7 +132,7 @@ def accumulate_grad(variable: Tensor, grad: Any, create_graph: bool) -> None:
         if isinstance(grad, Tensor):
             variable.grad = grad if create_graph else Tensor._make(np.array(grad._data, dtype=dtype))
         elif type(grad) is np.ndarray:
-            if grad.base is None and grad.dtype == dtype and sys.getrefcount(grad) <= _OWNED_REFCOUNT:
+            if grad.base is None and grad.dtype == dtype and sys.getrefcount(grad) <= owned_refcount:
                 variable.grad = Tensor._make(grad)  # a fresh array nobody else holds: take it, no copy
             else:
                 variable.grad = Tensor._make(np.array(grad, dtype=dtype))  # a copy the leaf owns
@@ -192,6 +201,7 @@ def run_backward(
     needed = nodes_reaching(root_nodes, set(targets)) if targets is not None else None
     ready = [n for n in root_nodes if n not in deps]
     capturing = capture is not None
+    direct = targets is None
     anomaly = Anomaly.enabled
 
     previous_mode = GradMode.enabled
@@ -243,6 +253,15 @@ def run_backward(
                 if g is not None:
                     if type(g) is Tensor and not create_graph:
                         g = g._data
+                    if (
+                        direct
+                        and type(child) is AccumulateGrad
+                        and deps[child] == 1
+                        and child._pre_hooks is None
+                        and child not in buffers
+                    ):  # a leaf no other gradient is coming to: accumulate now instead of queueing it
+                        accumulate_grad(child.variable, g, create_graph, _OWNED_REFCOUNT_IN_LOOP)  # type: ignore[attr-defined]
+                        continue
                     slots = buffers.get(child)
                     if slots is None:
                         if nr == 0:
@@ -324,6 +343,22 @@ def _check_output_count(node: Function, outputs: tuple) -> tuple:
     if len(outputs) > n_in and all(g is None for g in outputs[n_in:]):
         return outputs[:n_in]
     raise RuntimeError(f"{node.name()}: backward returned {len(outputs)} gradients, but forward took {n_in} inputs")
+
+
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """Accumulate the gradients of several outputs at once: `autograd.backward([loss1, loss2])`."""
+    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    elif isinstance(grad_tensors, Tensor):
+        grad_tensors = (grad_tensors,)
+    run_backward(tensors, tuple(grad_tensors), retain_graph, create_graph, inputs=inputs)
 
 
 def grad(

@@ -298,3 +298,15 @@ def test_next_functions_list_tensor_inputs_only():
     assert len(cat.grad_fn.next_functions) == 2
     (cat * cat).sum().backward()
     assert x.grad.tolist() == [2.0, 4.0]
+
+
+def test_backward_of_several_roots_sums_their_gradients():
+    a, b = leaf(2.0), leaf(3.0)
+    autograd.backward([a * b, a * a])
+    assert (a.grad.item(), b.grad.item()) == (3.0 + 4.0, 2.0)
+
+
+def test_a_leaf_that_is_also_a_root_gets_both_gradients():
+    x = leaf(2.0)
+    autograd.backward([x * 3, x])
+    assert x.grad.item() == 4.0
