@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import AccumulateGrad, Anomaly, Function, _check_finite
+from .function import _FREED, AccumulateGrad, Anomaly, Function, _check_finite
 from .grad_mode import GradMode
 from .tensor import Tensor
 
@@ -71,7 +71,12 @@ def _root_gradient(root: Tensor, gradient: Any, create_graph: bool) -> Any:
                 "or reduce the output first, e.g. y.sum().backward()"
             )
         data = root._data
-        g: Any = data.dtype.type(1) if type(data) is not np.ndarray else np.ones(data.shape, data.dtype)
+        if type(data) is np.ndarray:
+            g: Any = np.ones(data.shape, data.dtype)
+        else:  # a NumPy scalar is immutable, so one shared 1 per dtype will do
+            g = _ONE.get(data.dtype)
+            if g is None:
+                g = _ONE[data.dtype] = data.dtype.type(1)
     else:
         g = gradient._data if isinstance(gradient, Tensor) and not create_graph else gradient
         if not isinstance(g, Tensor):
@@ -84,6 +89,9 @@ def _root_gradient(root: Tensor, gradient: Any, create_graph: bool) -> Any:
     if create_graph and not isinstance(g, Tensor):
         g = Tensor._make(g)
     return g
+
+
+_ONE: dict[np.dtype, Any] = {}
 
 
 def _call_hooks(hooks: dict, grad: Any) -> Any:
@@ -238,7 +246,8 @@ def run_backward(
                     if anomaly:
                         _check_backward_outputs(node, outputs)
                     if not retain_graph and node._saved is not None:
-                        node.release_saved()
+                        node._saved = _FREED  # node.release_saved(), inlined on the hot path
+                        node._saved_refs = None
             if outputs is None:  # nothing flows on, but the children still count this edge as done
                 for child, _ in node.next_functions:
                     if child is not None:

@@ -119,7 +119,12 @@ class Function:
                     if a._requires_grad:
                         needs.append(True)
                         fn = a.grad_fn
-                        edges.append((a._grad_node() if fn is None else fn, a._output_nr))
+                        if fn is None:  # a leaf: its AccumulateGrad node, cached while a graph holds it
+                            ref = a._accumulator
+                            fn = ref() if ref is not None else None
+                            if fn is None:
+                                fn = a._grad_node()
+                        edges.append((fn, a._output_nr))
                     else:
                         needs.append(False)
                         edges.append(_NO_EDGE)
