@@ -185,7 +185,10 @@ def run_backward(
             )
         g = _root_gradient(root, gradient, create_graph)
         node = root._grad_node()
-        _add_to_buffer(buffers, node, root._output_nr, g)
+        if node in buffers or root._output_nr:
+            _add_to_buffer(buffers, node, root._output_nr, g)
+        else:
+            buffers[node] = [g]
         if node not in root_nodes:
             root_nodes.append(node)
 
@@ -207,7 +210,10 @@ def run_backward(
 
     deps = count_dependencies(root_nodes)
     needed = nodes_reaching(root_nodes, set(targets)) if targets is not None else None
-    ready = [n for n in root_nodes if n not in deps]
+    ready = []
+    for node in root_nodes:
+        if node not in deps:
+            ready.append(node)
     capturing = capture is not None
     direct = targets is None
     anomaly = Anomaly.enabled

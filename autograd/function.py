@@ -36,13 +36,8 @@ from .tensor import Tensor
 _FREED = ()  # marks saved values released by a backward pass without retain_graph
 _NO_EDGE = (None, 0)  # next_functions entry of an input that needs no gradient
 _NO_GRADS = [(False,) * n for n in range(8)]
-_INTERNED: dict[tuple, tuple] = {}
+_INTERNED: dict[tuple, tuple] = {}  # one shared copy of each small flag/position tuple: fewer objects for the GC
 _PYTHON_NUMBERS = (int, float, bool)
-
-
-def _interned(small: tuple) -> tuple:
-    """One shared copy of each small tuple of flags or positions: fewer objects per node for the GC to walk."""
-    return _INTERNED.setdefault(small, small)
 
 
 _new = object.__new__
@@ -130,13 +125,14 @@ class Function:
                         edges.append(_NO_EDGE)
                 else:
                     needs.append(False)
-            node.needs_input_grad = _interned(tuple(needs))
+            flags = tuple(needs)
+            node.needs_input_grad = _INTERNED.setdefault(flags, flags)  # one shared copy of each pattern
             node.next_functions = tuple(edges)
-            node._tensor_inputs = (
-                None
-                if len(edges) == len(args)
-                else _interned(tuple([i for i, a in enumerate(args) if isinstance(a, Tensor)]))
-            )
+            if len(edges) == len(args):
+                node._tensor_inputs = None
+            else:
+                positions = tuple([i for i, a in enumerate(args) if isinstance(a, Tensor)])
+                node._tensor_inputs = _INTERNED.setdefault(positions, positions)
         else:
             requires = False
             node.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 8 else (False,) * len(args)
