@@ -262,8 +262,10 @@ def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -
         data = data._data
     if requires and data.dtype.kind == "f":
         t = Tensor._make(data, True, node)
-        t._output_nr = nr
-        if node._saved and node._saved_refs is not None and _UNRESOLVED in node._saved_refs:
+        if nr:
+            t._output_nr = nr
+        refs = node._saved_refs if node._saved else None
+        if refs is not None and _UNRESOLVED in refs:
             _hold_saved_output(node, t)
         if Anomaly.enabled:
             _record_trace(node, data)
