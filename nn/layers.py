@@ -159,58 +159,46 @@ class Conv2d(Module):
         return text
 
 
-class MaxPool2d(Module):
+class _Pool2d(Module):
+    """What the pooling layers share: window geometry, checks and repr; `pool` is the function form."""
+
+    pool: Any
+
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+    ) -> None:
+        super().__init__()
+        name = type(self).__name__
+        _pair(name, "kernel_size", kernel_size, 1)
+        if stride is not None:
+            _pair(name, "stride", stride, 1)
+        _pair(name, "padding", padding, 0)
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """Pool each window of (N, C, H, W) images."""
+        return type(self).pool(input, self.kernel_size, self.stride, self.padding)
+
+    def extra_repr(self) -> str:
+        """`kernel_size=2, stride=2, padding=0`."""
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxPool2d(_Pool2d):
     """The maximum over each kernel_size window of (N, C, H, W) images; stride defaults to kernel_size."""
 
-    def __init__(
-        self,
-        kernel_size: int | tuple[int, int],
-        stride: int | tuple[int, int] | None = None,
-        padding: int | tuple[int, int] = 0,
-    ) -> None:
-        super().__init__()
-        _pair("MaxPool2d", "kernel_size", kernel_size, 1)
-        if stride is not None:
-            _pair("MaxPool2d", "stride", stride, 1)
-        _pair("MaxPool2d", "padding", padding, 0)
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        """Pool each window to its maximum."""
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding)
-
-    def extra_repr(self) -> str:
-        """`kernel_size=2, stride=2, padding=0`."""
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+    pool = staticmethod(F.max_pool2d)
 
 
-class AvgPool2d(Module):
+class AvgPool2d(_Pool2d):
     """The mean over each kernel_size window of (N, C, H, W) images (padding counts); stride defaults to kernel_size."""
 
-    def __init__(
-        self,
-        kernel_size: int | tuple[int, int],
-        stride: int | tuple[int, int] | None = None,
-        padding: int | tuple[int, int] = 0,
-    ) -> None:
-        super().__init__()
-        _pair("AvgPool2d", "kernel_size", kernel_size, 1)
-        if stride is not None:
-            _pair("AvgPool2d", "stride", stride, 1)
-        _pair("AvgPool2d", "padding", padding, 0)
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
-
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
-        """Pool each window to its mean."""
-        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding)
-
-    def extra_repr(self) -> str:
-        """`kernel_size=2, stride=2, padding=0`."""
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+    pool = staticmethod(F.avg_pool2d)
 
 
 class Flatten(Module):
