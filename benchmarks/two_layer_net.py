@@ -1,7 +1,7 @@
 """Workload (a): the two-layer ReLU net of PyTorch's "learning by examples" tutorial.
 
 x is 64x1000, hidden layer 100, output 10, sum-of-squares loss, and a manual SGD step
-(`w -= lr * w.grad` under no_grad, then the gradients zeroed). One timed call is one step.
+(`w -= lr * w.grad` under no_grad, then the gradients dropped). One timed call is one step.
 """
 
 from __future__ import annotations
@@ -28,19 +28,19 @@ def _arrays() -> dict[str, np.ndarray]:
     }
 
 
-def engine_setup() -> Step:
-    """The tutorial's autograd version, written against the engine."""
+def tutorial_step(lib: Any) -> Step:
+    """The tutorial's autograd version, written once for `autograd` and for `torch` (same API)."""
     a = _arrays()
-    x, y = autograd.from_numpy(a["x"]), autograd.from_numpy(a["y"])
-    w1 = autograd.tensor(a["w1"], requires_grad=True)
-    w2 = autograd.tensor(a["w2"], requires_grad=True)
+    x, y = lib.from_numpy(a["x"]), lib.from_numpy(a["y"])
+    w1 = lib.tensor(a["w1"], requires_grad=True)
+    w2 = lib.tensor(a["w2"], requires_grad=True)
 
     def step() -> Any:
         nonlocal w1, w2
         y_pred = x.mm(w1).clamp(min=0).mm(w2)
         loss = (y_pred - y).pow(2).sum()
         loss.backward()
-        with autograd.no_grad():
+        with lib.no_grad():
             w1 -= LEARNING_RATE * w1.grad
             w2 -= LEARNING_RATE * w2.grad
         # drop the gradients rather than zero them (PyTorch's zero_grad(set_to_none=True)):
@@ -50,6 +50,11 @@ def engine_setup() -> Step:
         return loss
 
     return step
+
+
+def engine_setup() -> Step:
+    """The tutorial's step on the engine."""
+    return tutorial_step(autograd)
 
 
 def numpy_setup() -> Step:
@@ -77,29 +82,10 @@ def numpy_setup() -> Step:
 
 
 def torch_setup() -> Step:
-    """The tutorial's autograd version in PyTorch eager."""
+    """The tutorial's step in PyTorch eager."""
     import torch
 
-    a = _arrays()
-    x, y = torch.from_numpy(a["x"]), torch.from_numpy(a["y"])
-    w1 = torch.tensor(a["w1"], requires_grad=True)
-    w2 = torch.tensor(a["w2"], requires_grad=True)
-
-    def step() -> Any:
-        nonlocal w1, w2
-        y_pred = x.mm(w1).clamp(min=0).mm(w2)
-        loss = (y_pred - y).pow(2).sum()
-        loss.backward()
-        with torch.no_grad():
-            w1 -= LEARNING_RATE * w1.grad
-            w2 -= LEARNING_RATE * w2.grad
-        # drop the gradients rather than zero them (PyTorch's zero_grad(set_to_none=True)):
-        # the hand-written NumPy step keeps no gradient buffers between steps either
-        w1.grad = None
-        w2.grad = None
-        return loss
-
-    return step
+    return tutorial_step(torch)
 
 
 def workloads(quick: bool, million: bool) -> list[Workload]:
