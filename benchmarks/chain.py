@@ -19,10 +19,10 @@ import autograd
 from .harness import ENGINE, NUMPY, TORCH, Step, Target, Workload
 
 
-def engine_setup(n: int) -> Step:
-    """The chain on engine 0-d tensors."""
+def chain_step(lib: Any, n: int) -> Step:
+    """The chain on 0-d tensors, written once for `autograd` and for `torch` (same API)."""
     factor = 1 + 1 / n
-    x = autograd.tensor(1.0, requires_grad=True)
+    x = lib.tensor(1.0, requires_grad=True)
 
     def step() -> Any:
         y = x
@@ -33,24 +33,18 @@ def engine_setup(n: int) -> Step:
         return y
 
     return step
+
+
+def engine_setup(n: int) -> Step:
+    """The chain on engine 0-d tensors."""
+    return chain_step(autograd, n)
 
 
 def torch_setup(n: int) -> Step:
     """The chain on PyTorch 0-d tensors."""
     import torch
 
-    factor = 1 + 1 / n
-    x = torch.tensor(1.0, requires_grad=True)
-
-    def step() -> Any:
-        y = x
-        for _ in range(n):
-            y = y * factor
-        y.backward()
-        x.grad = None
-        return y
-
-    return step
+    return chain_step(torch, n)
 
 
 def numpy_setup(n: int) -> Step:

@@ -15,10 +15,10 @@ import autograd
 from .harness import ENGINE, NUMPY, TORCH, Step, Target, Workload
 
 
-def engine_setup() -> Step:
-    """The graph on engine 0-d tensors; the gradients accumulate across calls, as PyTorch's do."""
-    a = autograd.tensor(2.0, requires_grad=True)
-    b = autograd.tensor(3.0, requires_grad=True)
+def graph_step(lib: Any) -> Step:
+    """The graph on 0-d tensors, written once for `autograd` and `torch`; gradients accumulate across calls."""
+    a = lib.tensor(2.0, requires_grad=True)
+    b = lib.tensor(3.0, requires_grad=True)
 
     def step() -> Any:
         c = a * b + a
@@ -26,21 +26,18 @@ def engine_setup() -> Step:
         return c
 
     return step
+
+
+def engine_setup() -> Step:
+    """The graph on engine 0-d tensors."""
+    return graph_step(autograd)
 
 
 def torch_setup() -> Step:
     """The graph on PyTorch 0-d tensors."""
     import torch
 
-    a = torch.tensor(2.0, requires_grad=True)
-    b = torch.tensor(3.0, requires_grad=True)
-
-    def step() -> Any:
-        c = a * b + a
-        c.backward()
-        return c
-
-    return step
+    return graph_step(torch)
 
 
 def numpy_setup() -> Step:
