@@ -71,6 +71,7 @@ class Tensor:
             self.requires_grad = True
 
     def _init(self, data: Any, requires_grad: builtins.bool) -> None:
+        """Set every field of a new tensor (`_make` sets the same ones inline: it runs once per op)."""
         self._data = data
         self.grad = None
         self._requires_grad = requires_grad
@@ -332,10 +333,6 @@ class Tensor:
         self.grad_fn = None
         self._requires_grad = False
         return self
-
-    def zero_grad_(self) -> None:
-        """Set `.grad` to None."""
-        self.grad = None
 
     # -- conversions ---------------------------------------------------------------------
 
