@@ -11,7 +11,7 @@ tensor(75.)
 from .tensor import Tensor
 from . import functional
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
-from .backward import backward, grad
+from .engine import backward, grad
 from .creation import (
     Variable,
     arange,

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .backward import grad
+from .engine import grad
 from .tensor import Tensor
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .backward import grad
+from .engine import grad
 from .random import generator
 from .tensor import Tensor
 

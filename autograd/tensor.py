@@ -748,7 +748,7 @@ class Tensor:
         return _ew.clone(self)
 
 
-from .backward import run_backward  # noqa: E402
+from .engine import run_backward  # noqa: E402
 from .function import AccumulateGrad, RemovableHandle  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402

@@ -1,4 +1,4 @@
-"""The backward pass: walk the graph from the roots in topological order, without recursion.
+"""The engine: the backward pass, walking the graph from the roots in topological order, without recursion.
 
 1. Count, for every node reachable from the roots, how many edges point at it
    (`count_dependencies`, an iterative depth-first walk).
