@@ -1,11 +1,13 @@
-"""The engine: the backward pass, walking the graph from the roots in topological order, without recursion.
+"""The engine: the backward pass, walking the graph in topological order, without recursion.
 
-1. Count, for every node reachable from the roots, how many edges point at it
-   (`count_dependencies`, an iterative depth-first walk).
-2. Start from the roots; a node runs once all the nodes that feed it have run,
-   with the sum of the gradients they sent it. Its backward returns one
-   gradient per input, which goes to the matching entry of `next_functions`.
-3. `AccumulateGrad` nodes add what reaches them into their leaf's `.grad`.
+Every graph node is numbered when it is made (`Function._seq`), and a node is
+always made after the nodes it takes input from. So the pass keeps the nodes
+that hold a gradient in a heap and always runs the newest one: by then every
+node that could still send it a gradient has run, and it runs once, with the
+sum of what it received. Its backward returns one gradient per input, which
+goes to the matching entry of `next_functions`; `AccumulateGrad` nodes add
+what reaches them into their leaf's `.grad` (directly, as it arrives, when the
+leaf has no hooks: the sum is the same). No separate walk counts dependencies.
 
 With `create_graph=True` the whole pass runs with grad mode on, on Tensors, so
 it is recorded like any forward computation.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -22,25 +25,6 @@ import numpy as np
 from .function import _FREED, AccumulateGrad, Anomaly, Function, _check_finite
 from .grad_mode import GradMode
 from .tensor import Tensor
-
-
-def count_dependencies(roots: Sequence[Function]) -> dict[Function, int]:
-    """How many edges point at each node reachable from `roots`."""
-    deps: dict[Function, int] = {}
-    root_set = set(roots)
-    stack = list(roots)
-    while stack:
-        node = stack.pop()
-        for child, _ in node.next_functions:
-            if child is None:
-                continue
-            if child in deps:
-                deps[child] += 1
-            else:
-                deps[child] = 1
-                if child not in root_set:  # roots are expanded once, from the start
-                    stack.append(child)
-    return deps
 
 
 def nodes_reaching(roots: Sequence[Function], targets: set[Function]) -> set[Function]:
@@ -208,12 +192,11 @@ def run_backward(
                 accumulate_nonleaf.append((i, t))
         captured = [None] * len(wanted)
 
-    deps = count_dependencies(root_nodes)
     needed = nodes_reaching(root_nodes, set(targets)) if targets is not None else None
-    ready = []
-    for node in root_nodes:
-        if node not in deps:
-            ready.append(node)
+    # Nodes run newest first: a node is created after every node it takes input from, so
+    # when it is the newest node holding a gradient, nothing can still send it one.
+    heap = [(-node._seq, node) for node in root_nodes]
+    heapify(heap)
     capturing = capture is not None
     direct = targets is None
     anomaly = Anomaly.enabled
@@ -221,77 +204,62 @@ def run_backward(
     previous_mode = GradMode.enabled
     GradMode.enabled = create_graph
     try:
-        while ready:
-            node = ready.pop()
-            grads = buffers.pop(node, None)
-            outputs: Any = None
-            if grads is not None:
-                if node._pre_hooks:
-                    _run_pre_hooks(node, grads)
-                run = True
-                if targets is not None:
-                    run = needed is not None and node in needed
-                    if run and node in targets:
-                        for nr, slot in targets[node]:
-                            captured[slot] = grads[nr] if nr < len(grads) else None
-                        run = not (capturing and type(node) is AccumulateGrad)
-                if run:
-                    if type(node) is AccumulateGrad:
-                        accumulate_grad(node.variable, grads[0], create_graph)  # type: ignore[attr-defined]
-                        continue
-                    if node._output_meta is None:
-                        outputs = node.backward(node, grads[0])
-                    else:
-                        outputs = node.backward(node, *_all_output_grads(node, grads, create_graph))
-                    if type(outputs) is not tuple:
-                        outputs = (outputs,)
-                    if len(outputs) != len(node.needs_input_grad):
-                        outputs = _check_output_count(node, outputs)
-                    if node._tensor_inputs is not None:  # next_functions lists Tensor inputs only
-                        outputs = [outputs[i] for i in node._tensor_inputs]
-                    if anomaly:
-                        _check_backward_outputs(node, outputs)
-                    if not retain_graph and node._saved is not None:
-                        node._saved = _FREED  # node.release_saved(), inlined on the hot path
-                        node._saved_refs = None
-            if outputs is None:  # nothing flows on, but the children still count this edge as done
-                for child, _ in node.next_functions:
-                    if child is not None:
-                        count = deps[child] - 1
-                        deps[child] = count
-                        if count == 0:
-                            ready.append(child)
-                continue
-            for (child, nr), g in zip(node.next_functions, outputs):
-                if child is None:
+        while heap:
+            node = heappop(heap)[1]
+            grads = buffers.pop(node)
+            if node._pre_hooks:
+                _run_pre_hooks(node, grads)
+            if targets is not None:
+                if needed is None or node not in needed:
                     continue
-                if g is not None:
-                    if type(g) is Tensor and not create_graph:
-                        g = g._data
-                    if (
-                        direct
-                        and type(child) is AccumulateGrad
-                        and deps[child] == 1
-                        and child._pre_hooks is None
-                        and child not in buffers
-                    ):  # a leaf no other gradient is coming to: accumulate now instead of queueing it
-                        accumulate_grad(child.variable, g, create_graph, _OWNED_REFCOUNT_IN_LOOP)  # type: ignore[attr-defined]
+                if node in targets:
+                    for nr, slot in targets[node]:
+                        captured[slot] = grads[nr] if nr < len(grads) else None
+                    if capturing and type(node) is AccumulateGrad:
                         continue
-                    slots = buffers.get(child)
-                    if slots is None:
-                        if nr == 0:
-                            buffers[child] = [g]
-                        else:
-                            _add_to_buffer(buffers, child, nr, g)
-                    elif nr == 0:
-                        old = slots[0]
-                        slots[0] = g if old is None else old + g
+            if type(node) is AccumulateGrad:
+                accumulate_grad(node.variable, grads[0], create_graph)  # type: ignore[attr-defined]
+                continue
+            if node._output_meta is None:
+                outputs = node.backward(node, grads[0])
+            else:
+                outputs = node.backward(node, *_all_output_grads(node, grads, create_graph))
+            if type(outputs) is not tuple:
+                outputs = (outputs,)
+            if len(outputs) != len(node.needs_input_grad):
+                outputs = _check_output_count(node, outputs)
+            if node._tensor_inputs is not None:  # next_functions lists Tensor inputs only
+                outputs = [outputs[i] for i in node._tensor_inputs]
+            if anomaly:
+                _check_backward_outputs(node, outputs)
+            if not retain_graph and node._saved is not None:
+                node._saved = _FREED  # node.release_saved(), inlined on the hot path
+                node._saved_refs = None
+            for (child, nr), g in zip(node.next_functions, outputs):
+                if child is None or g is None:
+                    continue
+                if type(g) is Tensor and not create_graph:
+                    g = g._data
+                if (
+                    type(child) is AccumulateGrad
+                    and direct
+                    and child._pre_hooks is None
+                    and child.variable._hooks is None  # type: ignore[attr-defined]
+                ):  # a leaf: sums are associative, so add each gradient in as it comes
+                    accumulate_grad(child.variable, g, create_graph, _OWNED_REFCOUNT_IN_LOOP)  # type: ignore[attr-defined]
+                    continue
+                slots = buffers.get(child)
+                if slots is None:
+                    heappush(heap, (-child._seq, child))
+                    if nr == 0:
+                        buffers[child] = [g]
                     else:
                         _add_to_buffer(buffers, child, nr, g)
-                count = deps[child] - 1
-                deps[child] = count
-                if count == 0:
-                    ready.append(child)
+                elif nr == 0:
+                    old = slots[0]
+                    slots[0] = g if old is None else old + g
+                else:
+                    _add_to_buffer(buffers, child, nr, g)
             g = outputs = None  # hold no gradient longer than its buffer does
     finally:
         GradMode.enabled = previous_mode

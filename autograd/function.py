@@ -22,6 +22,7 @@ and NumPy functions that both understand, one backward serves both.
 
 from __future__ import annotations
 
+import itertools
 import traceback
 import weakref
 from collections.abc import Callable
@@ -41,6 +42,7 @@ _PYTHON_NUMBERS = (int, float, bool)
 
 
 _new = object.__new__
+_CREATION_ORDER = itertools.count()  # numbers graph nodes as they are made: the backward pass runs newest first
 _UNRESOLVED = object()  # a saved value not (yet) known to be an input or an output
 
 
@@ -63,6 +65,7 @@ class Function:
         "_trace",
         "_output_meta",
         "_tensor_inputs",
+        "_seq",
         "__weakref__",
     )
     is_view = False  # True for ops whose output shares memory with their first input
@@ -76,6 +79,7 @@ class Function:
     _trace: Any
     _output_meta: tuple[tuple[tuple[int, ...], Any], ...] | None
     _tensor_inputs: tuple[int, ...] | None  # positions of the Tensor inputs, when some input is not one
+    _seq: int  # creation order: a node is always newer than the nodes it takes input from
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -128,6 +132,7 @@ class Function:
             flags = tuple(needs)
             node.needs_input_grad = _INTERNED.setdefault(flags, flags)  # one shared copy of each pattern
             node.next_functions = tuple(edges)
+            node._seq = next(_CREATION_ORDER)
             if len(edges) == len(args):
                 node._tensor_inputs = None
             else:
@@ -323,6 +328,7 @@ class AccumulateGrad(Function):
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
         self.next_functions = ()
+        self._seq = next(_CREATION_ORDER)
         self._saved = None
         self._pre_hooks = None
         self._output_meta = None

@@ -310,3 +310,28 @@ def test_a_leaf_that_is_also_a_root_gets_both_gradients():
     x = leaf(2.0)
     autograd.backward([x * 3, x])
     assert x.grad.item() == 4.0
+
+
+def test_each_node_runs_once_with_the_sum_of_all_its_gradients_in_a_diamond():
+    calls = []
+
+    class Count(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1.0
+
+        @staticmethod
+        def backward(ctx, grad):
+            calls.append(float(grad))
+            return grad
+
+    x = leaf(1.0)
+    shared = Count.apply(x * 2)  # consumed by nodes made both soon after and much later
+    early = shared * 3
+    unrelated = leaf(5.0)
+    for _ in range(50):
+        unrelated = unrelated * 1.0
+    late = shared * 4 + unrelated * 0
+    (early + late).backward()
+    assert calls == [7.0]
+    assert x.grad.item() == 14.0
