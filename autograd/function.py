@@ -165,9 +165,10 @@ class Function:
     @classmethod
     def call(cls, *args: Any) -> Any:
         """Run the op inside a backward: on arrays directly, on Tensors recorded (for create_graph)."""
-        if any(isinstance(a, Tensor) for a in args):
-            return cls.apply(*args)
-        node = object.__new__(cls)
+        for a in args:
+            if isinstance(a, Tensor):
+                return cls.apply(*args)
+        node = _new(cls)
         node._inputs = ()
         node._saved = None
         node.needs_input_grad = (False,) * len(args)

@@ -263,7 +263,8 @@ class Sigmoid(Function):
 class Relu(Function):
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
-        ctx.mask = x > 0
+        if ctx.needs_input_grad[0]:
+            ctx.mask = x > 0
         return np.maximum(x, 0)
 
     @staticmethod
@@ -274,13 +275,17 @@ class Relu(Function):
 class Clamp(Function):
     @staticmethod
     def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
+        if ctx.needs_input_grad[0]:  # where the gradient passes
+            if hi is None:
+                ctx.mask = x >= lo
+            elif lo is None:
+                ctx.mask = x <= hi
+            else:
+                ctx.mask = (x >= lo) & (x <= hi)
         if hi is None:
-            ctx.mask = x >= lo
             return np.maximum(x, lo)
         if lo is None:
-            ctx.mask = x <= hi
             return np.minimum(x, hi)
-        ctx.mask = (x >= lo) & (x <= hi)
         return np.clip(x, lo, hi)
 
     @staticmethod

@@ -40,8 +40,10 @@ def apply_inplace(t: Tensor, name: str, fn: Callable[..., Tensor], *args: Any, u
     When nothing is recorded and `ufunc` is given, NumPy computes straight into the
     tensor's memory (`np.subtract(w, g, out=w)`): no temporary, as code by hand would do.
     """
-    _check_leaf(t, name)
-    records = GradMode.enabled and (t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+    records = False
+    if GradMode.enabled:  # under no_grad (optimiser updates) nothing below can be recorded
+        _check_leaf(t, name)
+        records = t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
     if not records:
         if ufunc is not None:
             array = t._array()

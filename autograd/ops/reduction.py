@@ -25,9 +25,10 @@ def _keepdim_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tupl
 class Sum(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
-        ctx.in_shape = x.shape
-        ctx.kept = _keepdim_shape(x.shape, axes)
-        return np.sum(x, axis=axes, keepdims=keepdim)
+        if ctx.needs_input_grad[0]:
+            ctx.in_shape = x.shape
+            ctx.kept = _keepdim_shape(x.shape, axes)
+        return x.sum(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):  # type: ignore[no-untyped-def]  # each input element gets the sum's gradient
