@@ -5,7 +5,7 @@ always made after the nodes it takes input from. So the pass keeps the nodes
 that hold a gradient in a heap and always runs the newest one: by then every
 node that could still send it a gradient has run, and it runs once, with the
 sum of what it received. Its backward returns one gradient per input, which
-goes to the matching entry of `next_functions`; `AccumulateGrad` nodes add
+goes to the node that made that input (`next_functions`); `AccumulateGrad` nodes add
 what reaches them into their leaf's `.grad` (directly, as it arrives, when the
 leaf has no hooks: the sum is the same). No separate walk counts dependencies.
 
@@ -35,14 +35,14 @@ def nodes_reaching(roots: Sequence[Function], targets: set[Function]) -> set[Fun
     while stack:
         node, expanded = stack.pop()
         if expanded:
-            if node in targets or any(c in needed for c, _ in node.next_functions if c is not None):
+            if node in targets or any(c in needed for c, _ in node._edges if c is not None):
                 needed.add(node)
             continue
         if node in done:
             continue
         done.add(node)
         stack.append((node, True))
-        stack.extend((c, False) for c, _ in node.next_functions if c is not None and c not in done)
+        stack.extend((c, False) for c, _ in node._edges if c is not None and c not in done)
     return needed
 
 
@@ -101,7 +101,7 @@ def _owned_refcount() -> int:
 def _owned_refcount_in_loop() -> int:
     """The same, for an array held only by an op's tuple of gradients while the engine loops over it."""
     outputs = (np.empty(1),)
-    for _, g in zip(((None, 0),), outputs):  # as the loop over (next_functions, outputs) holds it
+    for _, g in zip(((None, 0),), outputs):  # as the loop over (edges, outputs) holds it
         return _refcount_in_callee(g)
     raise AssertionError
 
@@ -228,14 +228,12 @@ def run_backward(
                 outputs = (outputs,)
             if len(outputs) != len(node.needs_input_grad):
                 outputs = _check_output_count(node, outputs)
-            if node._tensor_inputs is not None:  # next_functions lists Tensor inputs only
-                outputs = [outputs[i] for i in node._tensor_inputs]
             if anomaly:
                 _check_backward_outputs(node, outputs)
             if not retain_graph and node._saved is not None:
                 node._saved = _FREED  # node.release_saved(), inlined on the hot path
                 node._saved_refs = None
-            for (child, nr), g in zip(node.next_functions, outputs):
+            for (child, nr), g in zip(node._edges, outputs):
                 if child is None or g is None:
                     continue
                 if type(g) is Tensor and not create_graph:

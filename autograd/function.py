@@ -35,7 +35,8 @@ from .grad_mode import GradMode
 from .tensor import Tensor
 
 _FREED = ()  # marks saved values released by a backward pass without retain_graph
-_NO_EDGE = (None, 0)  # next_functions entry of an input that needs no gradient
+_NO_EDGE = (None, 0)  # the edge of a Tensor input that needs no gradient
+_NOT_A_TENSOR = (None, -1)  # the edge of a number or array input: not shown in next_functions
 _NO_GRADS = [(False,) * n for n in range(8)]
 _INTERNED: dict[tuple, tuple] = {}  # one shared copy of each small flag/position tuple: fewer objects for the GC
 _PYTHON_NUMBERS = (int, float, bool)
@@ -56,7 +57,7 @@ class Function:
     """Base class of every op and of user-written differentiable functions."""
 
     __slots__ = (
-        "next_functions",
+        "_edges",
         "needs_input_grad",
         "_inputs",
         "_saved",
@@ -64,13 +65,12 @@ class Function:
         "_pre_hooks",
         "_trace",
         "_output_meta",
-        "_tensor_inputs",
         "_seq",
         "__weakref__",
     )
     is_view = False  # True for ops whose output shares memory with their first input
 
-    next_functions: tuple[tuple[Any, int], ...]
+    _edges: tuple[tuple[Any, int], ...]  # one (node, output index) per forward input, aligned with backward's results
     needs_input_grad: tuple[bool, ...]
     _inputs: Any
     _saved: Any
@@ -78,7 +78,6 @@ class Function:
     _pre_hooks: dict[int, dict[int, Callable]] | None
     _trace: Any
     _output_meta: tuple[tuple[tuple[int, ...], Any], ...] | None
-    _tensor_inputs: tuple[int, ...] | None  # positions of the Tensor inputs, when some input is not one
     _seq: int  # creation order: a node is always newer than the nodes it takes input from
 
     @staticmethod
@@ -112,7 +111,7 @@ class Function:
                 arrays.append(a)
         if requires and GradMode.enabled:
             needs = []
-            edges = []  # one per Tensor input, as PyTorch lists them
+            edges = []
             for a in args:
                 if isinstance(a, Tensor):
                     if a._requires_grad:
@@ -129,15 +128,11 @@ class Function:
                         edges.append(_NO_EDGE)
                 else:
                     needs.append(False)
+                    edges.append(_NOT_A_TENSOR)
             flags = tuple(needs)
             node.needs_input_grad = _INTERNED.setdefault(flags, flags)  # one shared copy of each pattern
-            node.next_functions = tuple(edges)
+            node._edges = tuple(edges)
             node._seq = next(_CREATION_ORDER)
-            if len(edges) == len(args):
-                node._tensor_inputs = None
-            else:
-                positions = tuple([i for i, a in enumerate(args) if isinstance(a, Tensor)])
-                node._tensor_inputs = _INTERNED.setdefault(positions, positions)
         else:
             requires = False
             node.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 8 else (False,) * len(args)
@@ -246,6 +241,11 @@ class Function:
 
     # -- what users see of a node ---------------------------------------------------
 
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """(node, output index) for each Tensor input; (None, 0) where no gradient flows."""
+        return tuple(e for e in self._edges if e is not _NOT_A_TENSOR)
+
     @classmethod
     def name(cls) -> str:
         """The node's name, e.g. `MulBackward`."""
@@ -328,7 +328,7 @@ class AccumulateGrad(Function):
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
-        self.next_functions = ()
+        self._edges = ()
         self._seq = next(_CREATION_ORDER)
         self._saved = None
         self._pre_hooks = None

@@ -48,17 +48,19 @@ class MatMul(Function):
         return ga, gb
 
 
-def _check(op: str, a: Any, b: Any) -> None:
+def _mismatch(op: str, a: Tensor, b: Tensor) -> ShapeError:
+    """The error for shapes NumPy refused to multiply, saying which rule they break."""
     sa, sb = tuple(a.shape), tuple(b.shape)
     if len(sa) == 0 or len(sb) == 0:
-        raise ShapeError(f"{op}: both arguments need at least 1 dimension, got shapes {sa} and {sb}")
+        return ShapeError(f"{op}: both arguments need at least 1 dimension, got shapes {sa} and {sb}")
     inner_a = sa[-1]
     inner_b = sb[0] if len(sb) == 1 else sb[-2]
     if inner_a != inner_b:
-        raise ShapeError(
+        return ShapeError(
             f"{op}: shapes {sa} and {sb} cannot be multiplied ({inner_a} columns in the first, "
             f"{inner_b} rows in the second; they must be equal)"
         )
+    return ShapeError(f"{op}: batch dimensions of shapes {sa} and {sb} do not broadcast")
 
 
 def matmul(a: Any, b: Any) -> Tensor:
@@ -68,21 +70,18 @@ def matmul(a: Any, b: Any) -> Tensor:
     (2, 4)
     """
     if not isinstance(a, Tensor):
-        a = Tensor._make(_as_array(a))
+        a = Tensor._make(np.asarray(a))
     if not isinstance(b, Tensor):
-        b = Tensor._make(_as_array(b))
-    _check("matmul", a, b)
+        b = Tensor._make(np.asarray(b))
     try:
         return MatMul.apply(a, b)
-    except ValueError as e:
-        raise ShapeError(
-            f"matmul: batch dimensions of shapes {tuple(a.shape)} and {tuple(b.shape)} do not broadcast ({e})"
-        ) from None
+    except ValueError:  # shapes are checked only when NumPy refuses them
+        raise _mismatch("matmul", a, b) from None
 
 
 def mm(a: Tensor, b: Tensor) -> Tensor:
     """Product of two 2-D tensors."""
-    if a.ndim != 2 or b.ndim != 2:
+    if a._data.ndim != 2 or b._data.ndim != 2:
         raise ShapeError(f"mm: expects two 2-D tensors, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
     return matmul(a, b)
 
@@ -92,7 +91,3 @@ def dot(a: Tensor, b: Tensor) -> Tensor:
     if a.ndim != 1 or b.ndim != 1:
         raise ShapeError(f"dot: expects two 1-D tensors, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
     return matmul(a, b)
-
-
-def _as_array(x: Any) -> Any:
-    return np.asarray(x)

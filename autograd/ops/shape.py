@@ -50,7 +50,7 @@ class Expand(Function):
 
     @staticmethod
     def forward(ctx, x, shape):  # type: ignore[no-untyped-def]
-        ctx.in_shape = np.shape(x)
+        ctx.in_shape = x.shape
         return broadcast_view(x, shape)
 
     @staticmethod
