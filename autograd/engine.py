@@ -231,7 +231,7 @@ def run_backward(
             if anomaly:
                 _check_backward_outputs(node, outputs)
             if not retain_graph and node._saved is not None:
-                node._saved = _FREED  # node.release_saved(), inlined on the hot path
+                node._saved = _FREED  # free what forward saved: a second backward raises
                 node._saved_refs = None
             for (child, nr), g in zip(node._edges, outputs):
                 if child is None or g is None:

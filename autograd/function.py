@@ -233,12 +233,6 @@ class Function:
                 out.append(ref[0])
         return tuple(out)
 
-    def release_saved(self) -> None:
-        """Free what forward saved (done by backward unless retain_graph=True)."""
-        if self._saved is not None:
-            self._saved = _FREED
-            self._saved_refs = None
-
     # -- what users see of a node ---------------------------------------------------
 
     @property
