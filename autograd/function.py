@@ -166,7 +166,7 @@ class Function:
         node = _new(cls)
         node._inputs = ()
         node._saved = None
-        node.needs_input_grad = (False,) * len(args)
+        node.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 8 else (False,) * len(args)
         return node.forward(node, *args)
 
     # -- what forward saves for backward --------------------------------------------
@@ -203,9 +203,7 @@ class Function:
         if saved is None:
             return ()
         refs = self._saved_refs
-        if refs is None:
-            refs = (None,) * len(saved)
-        for ref in refs:
+        for ref in refs or ():  # None: only numbers were saved, nothing to check
             if type(ref) is tuple:
                 t = ref[0]
                 if type(t) is weakref.ref:
@@ -224,7 +222,7 @@ class Function:
             return saved
         # recording the backward pass (create_graph): hand out Tensors connected to the graph
         out = []
-        for v, ref in zip(saved, refs):
+        for v, ref in zip(saved, refs or (None,) * len(saved)):
             if type(ref) is not tuple:
                 out.append(Tensor._make(v) if isinstance(v, (np.ndarray, np.generic)) else v)
             elif type(ref[0]) is weakref.ref:  # an output of this very node
