@@ -52,20 +52,22 @@ def batches(batch_size: int | None) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(x[i : i + batch_size], y[i : i + batch_size]) for i in range(0, ROWS, batch_size)]
 
 
-def engine_training(batch_size: int | None) -> Step:
-    """An engine training loop over the batches: `nn.Sequential`, `nn.MSELoss`, `nn.optim.SGD`."""
-    import nn
-
-    model = nn.Sequential(
-        nn.Linear(FEATURES, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 1)
+def framework_training(lib: Any, nn_lib: Any, optim: Any, batch_size: int | None) -> Step:
+    """The training loop a user writes, once for the engine (autograd, nn, nn.optim) and for torch (same API)."""
+    model = nn_lib.Sequential(
+        nn_lib.Linear(FEATURES, HIDDEN),
+        nn_lib.ReLU(),
+        nn_lib.Linear(HIDDEN, HIDDEN),
+        nn_lib.ReLU(),
+        nn_lib.Linear(HIDDEN, 1),
     )
-    with autograd.no_grad():
+    with lib.no_grad():
         for layer, (w, b) in zip([model[0], model[2], model[4]], initial_weights()):
-            layer.weight.copy_(autograd.from_numpy(w))
-            layer.bias.copy_(autograd.from_numpy(b))
-    loss_fn = nn.MSELoss()
-    optimizer = nn.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    data = [(autograd.from_numpy(x), autograd.from_numpy(y)) for x, y in batches(batch_size)]
+            layer.weight.copy_(lib.from_numpy(w))
+            layer.bias.copy_(lib.from_numpy(b))
+    loss_fn = nn_lib.MSELoss()
+    optimizer = optim.SGD(model.parameters(), lr=LEARNING_RATE)
+    data = [(lib.from_numpy(x), lib.from_numpy(y)) for x, y in batches(batch_size)]
 
     def step() -> Any:
         for x, y in data:
@@ -76,6 +78,13 @@ def engine_training(batch_size: int | None) -> Step:
         return loss
 
     return step
+
+
+def engine_training(batch_size: int | None) -> Step:
+    """The training loop on the engine: `nn.Sequential`, `nn.MSELoss`, `nn.optim.SGD`."""
+    import nn
+
+    return framework_training(autograd, nn, nn.optim, batch_size)
 
 
 def numpy_training(batch_size: int | None) -> Step:
@@ -111,30 +120,7 @@ def torch_training(batch_size: int | None) -> Step:
     """The same training loop in PyTorch eager."""
     import torch
 
-    model = torch.nn.Sequential(
-        torch.nn.Linear(FEATURES, HIDDEN),
-        torch.nn.ReLU(),
-        torch.nn.Linear(HIDDEN, HIDDEN),
-        torch.nn.ReLU(),
-        torch.nn.Linear(HIDDEN, 1),
-    )
-    with torch.no_grad():
-        for layer, (w, b) in zip([model[0], model[2], model[4]], initial_weights()):
-            layer.weight.copy_(torch.from_numpy(w))
-            layer.bias.copy_(torch.from_numpy(b))
-    loss_fn = torch.nn.MSELoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    data = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in batches(batch_size)]
-
-    def step() -> Any:
-        for x, y in data:
-            optimizer.zero_grad()
-            loss = loss_fn(model(x), y)
-            loss.backward()
-            optimizer.step()
-        return loss
-
-    return step
+    return framework_training(torch, torch.nn, torch.optim, batch_size)
 
 
 def workloads(quick: bool, million: bool) -> list[Workload]:

@@ -73,46 +73,36 @@ def hinge_loss(model: ScalarMLP, inputs: list[list[Any]], labels: list[float]) -
     return sum(losses) * (1.0 / len(losses))
 
 
-def engine_setup() -> Step:
-    """The scalar program on 0-d engine tensors."""
-    model = ScalarMLP(lambda v: autograd.tensor(v, requires_grad=True))
+def tensor_step(lib: Any) -> Step:
+    """The scalar program on 0-d tensors, once for `autograd` and for `torch` (same API)."""
+    model = ScalarMLP(lambda v: lib.tensor(v, requires_grad=True))
     params = model.parameters()
     xs, labels = moons()
-    inputs = [[autograd.tensor(v) for v in row] for row in xs]
+    inputs = [[lib.tensor(v) for v in row] for row in xs]
 
     def step() -> Any:
         for p in params:
             p.grad = None
         loss = hinge_loss(model, inputs, labels)
         loss.backward()
-        with autograd.no_grad():
+        with lib.no_grad():
             for p in params:
                 p -= LEARNING_RATE * p.grad
         return loss
 
     return step
+
+
+def engine_setup() -> Step:
+    """The scalar program on 0-d engine tensors."""
+    return tensor_step(autograd)
 
 
 def torch_setup() -> Step:
     """The scalar program on 0-d PyTorch tensors."""
     import torch
 
-    model = ScalarMLP(lambda v: torch.tensor(v, requires_grad=True))
-    params = model.parameters()
-    xs, labels = moons()
-    inputs = [[torch.tensor(v) for v in row] for row in xs]
-
-    def step() -> Any:
-        for p in params:
-            p.grad = None
-        loss = hinge_loss(model, inputs, labels)
-        loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p -= LEARNING_RATE * p.grad
-        return loss
-
-    return step
+    return tensor_step(torch)
 
 
 def micrograd_setup() -> Step:
