@@ -30,8 +30,6 @@ class Adam(Optimizer):
     >>> optimizer = Adam(model.parameters(), lr=1e-4)
     """
 
-    decoupled_weight_decay = False
-
     def __init__(
         self,
         params: Iterable[Any],
@@ -60,20 +58,13 @@ class Adam(Optimizer):
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a `.grad` (others are skipped); returns the closure's loss, if any."""
         loss = self._run_closure(closure)
-        decoupled = self.decoupled_weight_decay
         for group in self.param_groups:
             lr = group["lr"]
             beta1, beta2 = group["betas"]
             eps = group["eps"]
             weight_decay = group["weight_decay"]
             amsgrad = group["amsgrad"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                theta = p._array()
-                g = grad._array()
+            for p, theta, g in self._gradients(group):
                 state = self.state[p]
                 if not state:
                     state["step"] = 0
@@ -82,15 +73,8 @@ class Adam(Optimizer):
                 if amsgrad and "max_exp_avg_sq" not in state:
                     state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(theta))
                 step = state["step"] = state["step"] + 1
-                if maximize:
-                    g = -g
-                if weight_decay != 0:
-                    if decoupled:
-                        theta *= 1 - lr * weight_decay
-                    else:
-                        decayed = theta * weight_decay
-                        decayed += g
-                        g = decayed
+                if self.decoupled_weight_decay and weight_decay != 0:
+                    theta *= 1 - lr * weight_decay
                 m = state["exp_avg"]._array()
                 v = state["exp_avg_sq"]._array()
                 m *= beta1

@@ -10,7 +10,7 @@ changes the parameters' arrays in place with NumPy (nothing is recorded in the g
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,8 @@ class Optimizer:
 
     >>> Optimizer([{"params": [w]}, {"params": [b], "lr": 0.1}], {"lr": 0.01})   # b uses lr 0.1, w 0.01
     """
+
+    decoupled_weight_decay = False  # True where weight_decay shrinks the parameter apart from the gradient (AdamW)
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
@@ -100,6 +102,28 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; `closure` (re)computes and returns the loss first."""
         raise NotImplementedError(f"{self._name()}.step() is not implemented")
+
+    def _gradients(self, group: dict[str, Any]) -> Iterator[tuple[Any, np.ndarray, np.ndarray]]:
+        """(parameter, its array, its gradient array) for each parameter of `group` that has a `.grad`.
+
+        The gradient is negated under `maximize`, and L2 `weight_decay` (theta * weight_decay) is
+        added to it unless the optimiser decouples the decay (AdamW); both leave `.grad` unchanged.
+        """
+        maximize = group.get("maximize", False)
+        weight_decay = 0 if self.decoupled_weight_decay else group.get("weight_decay", 0)
+        for p in group["params"]:
+            grad = p.grad
+            if grad is None:
+                continue
+            theta = p._array()
+            g = grad._array()
+            if maximize:
+                g = -g
+            if weight_decay != 0:
+                decayed = theta * weight_decay
+                decayed += g
+                g = decayed
+            yield p, theta, g
 
     def _run_closure(self, closure: Callable[[], Any] | None) -> Any:
         if closure is None:

@@ -69,21 +69,8 @@ class SGD(Optimizer):
             lr = group["lr"]
             momentum = group["momentum"]
             dampening = group["dampening"]
-            weight_decay = group["weight_decay"]
             nesterov = group["nesterov"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                theta = p._array()
-                g = grad._array()
-                if maximize:
-                    g = -g
-                if weight_decay != 0:
-                    decayed = theta * weight_decay
-                    decayed += g
-                    g = decayed
+            for p, theta, g in self._gradients(group):
                 if momentum != 0:
                     state = self.state[p]
                     buffer = state.get("momentum_buffer")
