@@ -27,53 +27,14 @@ _REDUCTIONS = ("mean", "sum", "none")
 # -- layers ---------------------------------------------------------------------------------------
 
 
-def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002 - PyTorch's name
-    """x @ weight.T + bias, over the last dimension of `input`, recorded as one graph node.
-
-    `weight` has shape (out_features, in_features), `bias` (out_features,).
-    """
-    return _linear(input, weight, bias)
-
-
-def conv2d(
-    input: Tensor,  # noqa: A002
-    weight: Tensor,
-    bias: Tensor | None = None,
-    stride: int | tuple[int, int] = 1,
-    padding: int | tuple[int, int] | str = 0,
-    dilation: int | tuple[int, int] = 1,
-    groups: int = 1,
-) -> Tensor:
-    """2-D cross-correlation of (N, C_in, H, W) images with (C_out, C_in/groups, kH, kW) kernels.
-
-    `padding` may be an int, a pair, 'valid' or 'same'.
-    """
-    return autograd.conv2d(input, weight, bias, stride, padding, dilation, groups)
-
-
-def max_pool2d(
-    input: Tensor,  # noqa: A002
-    kernel_size: int | tuple[int, int],
-    stride: int | tuple[int, int] | None = None,
-    padding: int | tuple[int, int] = 0,
-) -> Tensor:
-    """The maximum of each window: `F.max_pool2d(x, 2)` or `F.max_pool2d(x, (2, 2))`; stride defaults to the kernel."""
-    return autograd.max_pool2d(input, kernel_size, stride, padding)
-
-
-def avg_pool2d(
-    input: Tensor,  # noqa: A002
-    kernel_size: int | tuple[int, int],
-    stride: int | tuple[int, int] | None = None,
-    padding: int | tuple[int, int] = 0,
-) -> Tensor:
-    """The mean of each window (zero padding counted); stride defaults to the kernel."""
-    return autograd.avg_pool2d(input, kernel_size, stride, padding)
-
-
-def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002
-    """Merge dimensions start_dim..end_dim into one, as `torch.flatten` (`flatten(x, 1)` keeps the batch)."""
-    return autograd.flatten(input, start_dim, end_dim)
+# the engine's ops, under the names PyTorch gives them in torch.nn.functional (docstrings there)
+linear = _linear
+conv2d = autograd.conv2d
+max_pool2d = autograd.max_pool2d
+avg_pool2d = autograd.avg_pool2d
+flatten = autograd.flatten
+sigmoid = autograd.sigmoid
+tanh = autograd.tanh
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:  # noqa: A002
@@ -103,16 +64,6 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     """x where x > 0, `negative_slope` * x elsewhere."""
     out = _leaky_relu(input, negative_slope)
     return input.copy_(out) if inplace else out
-
-
-def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
-    """1 / (1 + exp(-x)), without overflow."""
-    return autograd.sigmoid(input)
-
-
-def tanh(input: Tensor) -> Tensor:  # noqa: A002
-    """Hyperbolic tangent."""
-    return autograd.tanh(input)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
