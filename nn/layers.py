@@ -38,6 +38,14 @@ def _pair(layer: str, name: str, value: Any, minimum: int) -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
+def _default_init(weight: Parameter, bias: Parameter | None, fan_in: int) -> None:
+    """PyTorch's default for Linear and Conv2d: kaiming_uniform_(a=sqrt(5)) weights, bias U(±1/sqrt(fan_in))."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        bound = 1.0 / math.sqrt(fan_in)
+        init.uniform_(bias, -bound, bound)
+
+
 class Linear(Module):
     """y = x @ weight.T + bias, with `weight` of shape (out_features, in_features).
 
@@ -61,10 +69,7 @@ class Linear(Module):
 
     def reset_parameters(self) -> None:
         """Draw new weights (and bias) with PyTorch's default initialisation."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1.0 / math.sqrt(self.in_features)
-            init.uniform_(self.bias, -bound, bound)
+        _default_init(self.weight, self.bias, fan_in=self.in_features)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
         """x @ weight.T + bias over the last dimension of `input` (any leading dimensions)."""
@@ -135,11 +140,8 @@ class Conv2d(Module):
 
     def reset_parameters(self) -> None:
         """Draw new kernels (and bias) with PyTorch's default initialisation."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = (self.in_channels // self.groups) * self.kernel_size[0] * self.kernel_size[1]
-            bound = 1.0 / math.sqrt(fan_in)
-            init.uniform_(self.bias, -bound, bound)
+        fan_in = (self.in_channels // self.groups) * self.kernel_size[0] * self.kernel_size[1]
+        _default_init(self.weight, self.bias, fan_in)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """Convolve (N, C_in, H, W) (or unbatched (C_in, H, W)) images: (N, C_out, H_out, W_out)."""
