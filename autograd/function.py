@@ -37,12 +37,19 @@ from .tensor import Tensor
 _FREED = ()  # marks saved values released by a backward pass without retain_graph
 _NO_EDGE = (None, 0)  # the edge of a Tensor input that needs no gradient
 _NOT_A_TENSOR = (None, -1)  # the edge of a number or array input: not shown in next_functions
-_NO_GRADS = [(False,) * n for n in range(8)]
-_INTERNED: dict[tuple, tuple] = {}  # one shared copy of each small flag/position tuple: fewer objects for the GC
+
+
+def _flags(n: int, mask: int) -> tuple[bool, ...]:
+    """`needs_input_grad` for `n` inputs: input i needs a gradient when bit n-1-i of `mask` is set."""
+    return tuple(bool(mask >> (n - 1 - i) & 1) for i in range(n))
+
+
+_FLAGS = [[_flags(n, mask) for mask in range(1 << n)] for n in range(9)]  # shared: no tuple per node
 _PYTHON_NUMBERS = (int, float, bool)
 
 
 _new = object.__new__
+_make = Tensor._make
 _CREATION_ORDER = itertools.count()  # numbers graph nodes as they are made: the backward pass runs newest first
 _UNRESOLVED = object()  # a saved value not (yet) known to be an input or an output
 
@@ -99,43 +106,35 @@ class Function:
         node._pre_hooks = None
         node._output_meta = None
         arrays = []
-        requires = False
+        edges = []
+        mask = 0  # bit i (from the left) set when input i needs a gradient
         for a in args:
+            mask <<= 1
             if isinstance(a, Tensor):
                 arrays.append(a._data)
                 if a._requires_grad:
-                    requires = True
-            elif isinstance(a, np.generic) and a.dtype.kind in "fiu":
-                arrays.append(a.item())  # a NumPy scalar acts as a Python number (float32 stays float32)
-            else:
-                arrays.append(a)
-        if requires and GradMode.enabled:
-            needs = []
-            edges = []
-            for a in args:
-                if isinstance(a, Tensor):
-                    if a._requires_grad:
-                        needs.append(True)
-                        fn = a.grad_fn
-                        if fn is None:  # a leaf: its AccumulateGrad node, cached while a graph holds it
-                            ref = a._accumulator
-                            fn = ref() if ref is not None else None
-                            if fn is None:
-                                fn = a._grad_node()
-                        edges.append((fn, a._output_nr))
-                    else:
-                        needs.append(False)
-                        edges.append(_NO_EDGE)
+                    mask |= 1
+                    fn = a.grad_fn
+                    if fn is None:  # a leaf: its AccumulateGrad node, held weakly, alive while a graph holds it
+                        ref = a._accumulator
+                        fn = ref() if ref is not None else None
+                        if fn is None:
+                            fn = a._grad_node()
+                    edges.append((fn, a._output_nr))
                 else:
-                    needs.append(False)
-                    edges.append(_NOT_A_TENSOR)
-            flags = tuple(needs)
-            node.needs_input_grad = _INTERNED.setdefault(flags, flags)  # one shared copy of each pattern
+                    edges.append(_NO_EDGE)
+            else:
+                edges.append(_NOT_A_TENSOR)
+                if isinstance(a, np.generic) and a.dtype.kind in "fiu":
+                    a = a.item()  # a NumPy scalar acts as a Python number (float32 stays float32)
+                arrays.append(a)
+        requires = mask != 0 and GradMode.enabled
+        if requires:
+            node.needs_input_grad = _FLAGS[len(args)][mask] if len(args) < 9 else _flags(len(args), mask)
             node._edges = tuple(edges)
             node._seq = next(_CREATION_ORDER)
         else:
-            requires = False
-            node.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 8 else (False,) * len(args)
+            node.needs_input_grad = _FLAGS[len(args)][0] if len(args) < 9 else _flags(len(args), 0)
         try:
             out = cls.forward(node, *arrays)
         except EngineError:
@@ -152,9 +151,19 @@ class Function:
             if not any(o._requires_grad for o in outs):
                 node._saved = None
             return outs
-        t = _output(node, out, 0, requires, args)
-        if not t._requires_grad:
+        if isinstance(out, Tensor):  # a user forward that returned a Tensor
+            out = out._data
+        if requires and out.dtype.kind == "f":
+            t = _make(out, True, node)
+            if node._saved is not None and node._saved_refs is not None and _UNRESOLVED in node._saved_refs:
+                _hold_saved_output(node, t)
+            if Anomaly.enabled:
+                _record_trace(node, out)
+        else:
+            t = _make(out)
             node._saved = None
+        if cls.is_view and type(out) is np.ndarray and out.base is not None:
+            _link_view(t, args[0])
         return t
 
     @classmethod
@@ -166,7 +175,7 @@ class Function:
         node = _new(cls)
         node._inputs = ()
         node._saved = None
-        node.needs_input_grad = _NO_GRADS[len(args)] if len(args) < 8 else (False,) * len(args)
+        node.needs_input_grad = _FLAGS[len(args)][0] if len(args) < 9 else _flags(len(args), 0)
         return node.forward(node, *args)
 
     # -- what forward saves for backward --------------------------------------------
@@ -255,7 +264,7 @@ class Function:
 
 
 def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -> Tensor:
-    """Wrap output `nr` of an op as a Tensor, attaching the node when it is recorded."""
+    """Wrap output `nr` of a multi-output op as a Tensor, attaching the node when it is recorded."""
     if isinstance(data, Tensor):  # a user forward that returned a Tensor
         data = data._data
     if requires and data.dtype.kind == "f":

@@ -46,6 +46,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-gc", action="store_true", help="turn Python's cyclic garbage collector off inside timed batches"
     )
+    parser.add_argument(
+        "--default-heap",
+        action="store_true",
+        help="leave glibc's malloc thresholds alone (by default they are raised so large temporaries reuse memory)",
+    )
     parser.add_argument("--list", action="store_true", help="list the workloads and exit")
     parser.add_argument("--profile", action="store_true", help="cProfile the engine on the workloads instead of timing")
     parser.add_argument("--top", type=int, default=20, help="functions shown per workload by --profile (default 20)")
@@ -65,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import importlib
 
-    from . import contenders, harness, profiling, report
+    from . import contenders, harness, heap, profiling, report
+
+    pinned = False if args.default_heap else heap.pin_heap()
 
     quick = args.quick
     workloads = [
@@ -96,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(profiling.profile_engine(w, seconds=1.0 if quick else 4.0, top=args.top), end="\n\n")
         return 0
 
-    header: dict[str, Any] = report.make_header(versions, args.threads, quick, not args.no_gc)
+    header: dict[str, Any] = report.make_header(versions, args.threads, quick, not args.no_gc, pinned)
     settings = harness.QUICK if quick else harness.FULL
     if args.no_gc:
         settings = dataclasses.replace(settings, gc_enabled=False)

@@ -109,6 +109,12 @@ def table(outcomes: list[WorkloadResult], header: dict[str, Any]) -> str:
         f"threads: {header['threads']} (BLAS and PyTorch); medians of interleaved rounds after warm-up, "
         f"gc {'on' if header['gc_during_timing'] else 'off'}; "
         "NumPy = the same computation with forward and backward written by hand",
+        "heap: "
+        + (
+            "glibc keeps freed memory (mmap/trim thresholds raised; --default-heap to leave them)"
+            if header["heap_pinned"]
+            else "glibc defaults (timings of large temporaries depend on heap layout)"
+        ),
         "",
         line(columns),
         line(["-" * w for w in widths]),
@@ -162,8 +168,10 @@ def as_json(outcomes: list[WorkloadResult], header: dict[str, Any]) -> dict[str,
     return {**header, "workloads": workloads}
 
 
-def make_header(versions: dict[str, str], threads: int, quick: bool, gc_enabled: bool) -> dict[str, Any]:
-    """What the table and the JSON say about the run: date, machine, versions, threads."""
+def make_header(
+    versions: dict[str, str], threads: int, quick: bool, gc_enabled: bool, heap_pinned: bool
+) -> dict[str, Any]:
+    """What the table and the JSON say about the run: date, machine, versions, threads, heap."""
     return {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "machine": machine(),
@@ -172,4 +180,5 @@ def make_header(versions: dict[str, str], threads: int, quick: bool, gc_enabled:
         "threads": threads,
         "quick": quick,
         "gc_during_timing": gc_enabled,
+        "heap_pinned": heap_pinned,
     }

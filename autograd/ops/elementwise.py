@@ -107,6 +107,8 @@ class Div(Function):
 class PowConstant(Function):
     """x ** p for a constant exponent p."""
 
+    __slots__ = ("p", "x_shape")
+
     @staticmethod
     def forward(ctx, x, p):  # type: ignore[no-untyped-def]
         ctx.save_for_backward(x)
@@ -131,6 +133,8 @@ class PowConstant(Function):
 class Pow(Function):
     """a ** b where the exponent is a tensor."""
 
+    __slots__ = ("a_shape", "b_shape")
+
     @staticmethod
     def forward(ctx, a, b):  # type: ignore[no-untyped-def]
         out = a**b
@@ -151,6 +155,8 @@ class Pow(Function):
 
 
 class Neg(Function):
+    __slots__ = ()
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         return -x
@@ -161,6 +167,8 @@ class Neg(Function):
 
 
 class Abs(Function):
+    __slots__ = ("sign",)
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         ctx.sign = np.sign(x)
@@ -172,6 +180,8 @@ class Abs(Function):
 
 
 class Exp(Function):
+    __slots__ = ()
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         out = np.exp(x)
@@ -185,6 +195,8 @@ class Exp(Function):
 
 
 class Log(Function):
+    __slots__ = ()
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         ctx.save_for_backward(x)
@@ -197,6 +209,8 @@ class Log(Function):
 
 
 class Sqrt(Function):
+    __slots__ = ()
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         out = np.sqrt(x)
@@ -210,6 +224,8 @@ class Sqrt(Function):
 
 
 class Sin(Function):
+    __slots__ = ()
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         ctx.save_for_backward(x)
@@ -222,6 +238,8 @@ class Sin(Function):
 
 
 class Cos(Function):
+    __slots__ = ()
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         ctx.save_for_backward(x)
@@ -234,6 +252,8 @@ class Cos(Function):
 
 
 class Tanh(Function):
+    __slots__ = ()
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         out = np.tanh(x)
@@ -247,6 +267,8 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
+    __slots__ = ()
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         e = np.exp(-np.abs(x))  # never overflows: e in (0, 1]
@@ -261,6 +283,8 @@ class Sigmoid(Function):
 
 
 class Relu(Function):
+    __slots__ = ("mask",)
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         if ctx.needs_input_grad[0]:
@@ -273,6 +297,8 @@ class Relu(Function):
 
 
 class Clamp(Function):
+    __slots__ = ("mask",)
+
     @staticmethod
     def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
         if ctx.needs_input_grad[0]:  # where the gradient passes
@@ -294,6 +320,8 @@ class Clamp(Function):
 
 
 class Maximum(Function):
+    __slots__ = ("weight_a", "a_shape", "b_shape")
+
     @staticmethod
     def forward(ctx, a, b):  # type: ignore[no-untyped-def]
         out = np.maximum(a, b)
@@ -313,6 +341,8 @@ class Maximum(Function):
 
 
 class Where(Function):
+    __slots__ = ("cond", "a_shape", "b_shape")
+
     @staticmethod
     def forward(ctx, cond, a, b):  # type: ignore[no-untyped-def]
         ctx.cond = cond
@@ -331,6 +361,8 @@ class Where(Function):
 
 
 class Cast(Function):
+    __slots__ = ("src",)
+
     @staticmethod
     def forward(ctx, x, dtype):  # type: ignore[no-untyped-def]
         ctx.src = x.dtype
@@ -342,6 +374,8 @@ class Cast(Function):
 
 
 class Clone(Function):
+    __slots__ = ()
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         return np.array(x)

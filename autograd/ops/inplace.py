@@ -95,6 +95,8 @@ def _store(t: Tensor, value: Any, op: str) -> None:
 class CopyFrom(Function):
     """`dst.copy_(src)`: src broadcast to dst's shape and dtype."""
 
+    __slots__ = ("src_shape",)
+
     @staticmethod
     def forward(ctx, dst, src):  # type: ignore[no-untyped-def]
         ctx.src_shape = np.shape(src)
@@ -120,6 +122,8 @@ def filled(t: Tensor, value: Any) -> Tensor:
 
 class IndexPut(Function):
     """`t[index] = value` computed out of place, for the recorded path."""
+
+    __slots__ = ("index", "value_shape")
 
     @staticmethod
     def forward(ctx, x, value, index):  # type: ignore[no-untyped-def]

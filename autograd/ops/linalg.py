@@ -13,6 +13,8 @@ from .broadcast import unbroadcast
 
 
 class MatMul(Function):
+    __slots__ = ("shapes",)
+
     @staticmethod
     def forward(ctx, a, b):  # type: ignore[no-untyped-def]
         need_a, need_b = ctx.needs_input_grad

@@ -23,6 +23,8 @@ def _keepdim_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tupl
 
 
 class Sum(Function):
+    __slots__ = ("in_shape", "kept")
+
     @staticmethod
     def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
         if ctx.needs_input_grad[0]:
@@ -36,6 +38,8 @@ class Sum(Function):
 
 
 class Mean(Function):
+    __slots__ = ("in_shape", "kept", "scale")
+
     @staticmethod
     def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
         ctx.in_shape = x.shape
@@ -51,6 +55,8 @@ class Mean(Function):
 
 class MaxAll(Function):
     """The largest element; ties share the gradient equally."""
+
+    __slots__ = ("weight", "kept")
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
@@ -72,6 +78,8 @@ class MaxAll(Function):
 class MaxDim(Function):
     """(values, indices) of the largest element along one dim; the gradient goes to that index."""
 
+    __slots__ = ("onehot", "kept")
+
     @staticmethod
     def forward(ctx, x, dim, keepdim, largest):  # type: ignore[no-untyped-def]
         idx = np.argmax(x, axis=dim) if largest else np.argmin(x, axis=dim)
@@ -92,6 +100,8 @@ class MaxDim(Function):
 
 
 class LogSumExp(Function):
+    __slots__ = ("kept",)
+
     @staticmethod
     def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
         m = np.max(x, axis=axes, keepdims=True)
@@ -112,6 +122,8 @@ class LogSumExp(Function):
 
 
 class Softmax(Function):
+    __slots__ = ("dim",)
+
     @staticmethod
     def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
         e = np.exp(x - np.max(x, axis=dim, keepdims=True))
@@ -127,6 +139,8 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
+    __slots__ = ("dim",)
+
     @staticmethod
     def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
         shifted = x - np.max(x, axis=dim, keepdims=True)

@@ -20,6 +20,8 @@ from .dims import normalize_dim
 
 
 class Reshape(Function):
+    __slots__ = ("in_shape",)
+
     is_view = True
 
     @staticmethod
@@ -33,6 +35,8 @@ class Reshape(Function):
 
 
 class Permute(Function):
+    __slots__ = ("inverse",)
+
     is_view = True
 
     @staticmethod
@@ -46,6 +50,8 @@ class Permute(Function):
 
 
 class Expand(Function):
+    __slots__ = ("in_shape",)
+
     is_view = True
 
     @staticmethod
@@ -59,6 +65,8 @@ class Expand(Function):
 
 
 class GetItem(Function):
+    __slots__ = ("in_shape", "index")
+
     is_view = True  # for basic indexing; NumPy copies for advanced indexing (data.base is None then)
 
     @staticmethod
@@ -73,6 +81,8 @@ class GetItem(Function):
 
 class IndexAdd(Function):
     """zeros(shape) with `values` added at `index` (repeated indices accumulate): GetItem's adjoint."""
+
+    __slots__ = ("index",)
 
     @staticmethod
     def forward(ctx, values, index, shape):  # type: ignore[no-untyped-def]
@@ -90,6 +100,8 @@ class IndexAdd(Function):
 
 
 class Cat(Function):
+    __slots__ = ("dim", "bounds")
+
     @staticmethod
     def forward(ctx, dim, *xs):  # type: ignore[no-untyped-def]
         ctx.dim = dim
@@ -104,6 +116,8 @@ class Cat(Function):
 
 
 class Stack(Function):
+    __slots__ = ("dim", "n")
+
     @staticmethod
     def forward(ctx, dim, *xs):  # type: ignore[no-untyped-def]
         ctx.dim, ctx.n = dim, len(xs)
@@ -116,6 +130,8 @@ class Stack(Function):
 
 
 class Pad(Function):
+    __slots__ = ("region",)
+
     @staticmethod
     def forward(ctx, x, widths, value):  # type: ignore[no-untyped-def]
         ctx.region = tuple(slice(lo, lo + s) for (lo, _), s in zip(widths, x.shape))
