@@ -194,7 +194,9 @@ def run_backward(
 
     needed = nodes_reaching(root_nodes, set(targets)) if targets is not None else None
     # Nodes run newest first: a node is created after every node it takes input from, so
-    # when it is the newest node holding a gradient, nothing can still send it one.
+    # when it is the newest node holding a gradient, nothing can still send it one. A node
+    # that just received its first gradient and is newer than every waiting node runs next
+    # without a trip through the heap (a chain never touches it).
     heap = [(-node._seq, node) for node in root_nodes]
     heapify(heap)
     capturing = capture is not None
@@ -203,9 +205,13 @@ def run_backward(
 
     previous_mode = GradMode.enabled
     GradMode.enabled = create_graph
+    follow: Function | None = None  # a node known to be the newest pending one: it runs next, bypassing the heap
     try:
-        while heap:
-            node = heappop(heap)[1]
+        while follow is not None or heap:
+            if follow is None:
+                node = heappop(heap)[1]
+            else:
+                node, follow = follow, None
             grads = buffers.pop(node)
             if node._pre_hooks:
                 _run_pre_hooks(node, grads)
@@ -247,17 +253,26 @@ def run_backward(
                     accumulate_grad(child.variable, g, create_graph, _OWNED_REFCOUNT_IN_LOOP)  # type: ignore[attr-defined]
                     continue
                 slots = buffers.get(child)
-                if slots is None:
-                    heappush(heap, (-child._seq, child))
+                if slots is None:  # the child's first gradient: it will have to run
                     if nr == 0:
                         buffers[child] = [g]
                     else:
                         _add_to_buffer(buffers, child, nr, g)
+                    if follow is None:
+                        follow = child
+                    elif child._seq > follow._seq:
+                        heappush(heap, (-follow._seq, follow))
+                        follow = child
+                    else:
+                        heappush(heap, (-child._seq, child))
                 elif nr == 0:
                     old = slots[0]
                     slots[0] = g if old is None else old + g
                 else:
                     _add_to_buffer(buffers, child, nr, g)
+            if follow is not None and heap and -heap[0][0] > follow._seq:
+                heappush(heap, (-follow._seq, follow))  # an older node than one already waiting: queue it
+                follow = None
             g = outputs = None  # hold no gradient longer than its buffer does
     finally:
         GradMode.enabled = previous_mode

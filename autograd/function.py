@@ -22,7 +22,6 @@ and NumPy functions that both understand, one backward serves both.
 
 from __future__ import annotations
 
-import itertools
 import traceback
 import weakref
 from collections.abc import Callable
@@ -32,7 +31,7 @@ import numpy as np
 
 from .errors import EngineError
 from .grad_mode import GradMode
-from .tensor import Tensor
+from .tensor import EVENT_ORDER, InPlace, Tensor
 
 _FREED = ()  # marks saved values released by a backward pass without retain_graph
 _NO_EDGE = (None, 0)  # the edge of a Tensor input that needs no gradient
@@ -50,7 +49,7 @@ _PYTHON_NUMBERS = (int, float, bool)
 
 _new = object.__new__
 _make = Tensor._make
-_CREATION_ORDER = itertools.count()  # numbers graph nodes as they are made: the backward pass runs newest first
+_CREATION_ORDER = EVENT_ORDER  # numbers graph nodes as they are made: the backward pass runs newest first
 _UNRESOLVED = object()  # a saved value not (yet) known to be an input or an output
 
 
@@ -106,35 +105,40 @@ class Function:
         node._pre_hooks = None
         node._output_meta = None
         arrays = []
-        edges = []
-        mask = 0  # bit i (from the left) set when input i needs a gradient
-        for a in args:
-            mask <<= 1
-            if isinstance(a, Tensor):
-                arrays.append(a._data)
-                if a._requires_grad:
-                    mask |= 1
-                    fn = a.grad_fn
-                    if fn is None:  # a leaf: its AccumulateGrad node, held weakly, alive while a graph holds it
-                        ref = a._accumulator
-                        fn = ref() if ref is not None else None
-                        if fn is None:
-                            fn = a._grad_node()
-                    edges.append((fn, a._output_nr))
+        if GradMode.enabled:
+            edges = []
+            mask = 0  # bit i (from the left) set when input i needs a gradient
+            for a in args:
+                mask <<= 1
+                if isinstance(a, Tensor):
+                    arrays.append(a._data)
+                    if a._requires_grad:
+                        mask |= 1
+                        fn = a.grad_fn
+                        if fn is None:  # a leaf: its AccumulateGrad node, held weakly, alive while a graph holds it
+                            ref = a._accumulator
+                            fn = ref() if ref is not None else None
+                            if fn is None:
+                                fn = a._grad_node()
+                        edges.append((fn, a._output_nr))
+                    else:
+                        edges.append(_NO_EDGE)
                 else:
-                    edges.append(_NO_EDGE)
-            else:
-                edges.append(_NOT_A_TENSOR)
-                if isinstance(a, np.generic) and a.dtype.kind in "fiu":
-                    a = a.item()  # a NumPy scalar acts as a Python number (float32 stays float32)
-                arrays.append(a)
-        requires = mask != 0 and GradMode.enabled
+                    edges.append(_NOT_A_TENSOR)
+                    arrays.append(_as_operand(a))
+            requires = mask != 0
+        else:  # nothing is recorded: just the arrays
+            mask = 0
+            for a in args:
+                arrays.append(a._data if isinstance(a, Tensor) else _as_operand(a))
+            requires = False
+        n = len(args)
         if requires:
-            node.needs_input_grad = _FLAGS[len(args)][mask] if len(args) < 9 else _flags(len(args), mask)
+            node.needs_input_grad = _FLAGS[n][mask] if n < 9 else _flags(n, mask)
             node._edges = tuple(edges)
             node._seq = next(_CREATION_ORDER)
         else:
-            node.needs_input_grad = _FLAGS[len(args)][0] if len(args) < 9 else _flags(len(args), 0)
+            node.needs_input_grad = _FLAGS[n][0] if n < 9 else _flags(n, 0)
         try:
             out = cls.forward(node, *arrays)
         except EngineError:
@@ -182,22 +186,23 @@ class Function:
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep inputs or outputs for backward; they are checked for in-place changes."""
-        refs: list[Any] = []
-        tracked = False
-        inputs = self._inputs or ()
-        for v in values:
-            ref: Any = None
-            if v is not None and type(v) not in _PYTHON_NUMBERS:  # (np.float64 subclasses float: not these)
-                ref = _UNRESOLVED  # an output (resolved when it is wrapped) or a constant
-                for t in inputs:
-                    if isinstance(t, Tensor) and t._data is v:
-                        base = t._base
-                        ref = (t, (t if base is None else base)._version)
-                        break
-                tracked = True
-            refs.append(ref)
         self._saved = values
-        self._saved_refs = refs if tracked else None  # None: only numbers and Nones, nothing to check
+        refs = None  # stays None when only numbers and Nones are saved: nothing to check
+        inputs = self._inputs or ()
+        for i, v in enumerate(values):
+            if v is None or type(v) in _PYTHON_NUMBERS:  # (np.float64 subclasses float: not these)
+                continue
+            if refs is None:
+                refs = [None] * len(values)
+            t = inputs[i] if i < len(inputs) else None  # ops mostly save input i in place i
+            if not (isinstance(t, Tensor) and t._data is v):
+                t = next((t for t in inputs if isinstance(t, Tensor) and t._data is v), None)
+            if t is None:
+                refs[i] = _UNRESOLVED  # an output (resolved when it is wrapped) or a constant
+            else:
+                base = t._base
+                refs[i] = (t, (t if base is None else base)._version)
+        self._saved_refs = refs
 
     @property
     def saved_tensors(self) -> tuple:
@@ -212,7 +217,7 @@ class Function:
         if saved is None:
             return ()
         refs = self._saved_refs
-        for ref in refs or ():  # None: only numbers were saved, nothing to check
+        for ref in refs if InPlace.last > self._seq and refs else ():  # (nothing changed in place since: no checks)
             if type(ref) is tuple:
                 t = ref[0]
                 if type(t) is weakref.ref:
@@ -261,6 +266,13 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
+
+
+def _as_operand(value: Any) -> Any:
+    """A non-Tensor argument as forward gets it: a NumPy scalar acts as a Python number (float32 stays float32)."""
+    if isinstance(value, np.generic) and value.dtype.kind in "fiu":
+        return value.item()
+    return value
 
 
 def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -> Tensor:

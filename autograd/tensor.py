@@ -12,6 +12,7 @@ tensor(75.)
 from __future__ import annotations
 
 import builtins
+import itertools
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -23,6 +24,17 @@ from .errors import DtypeError
 
 _ndarray = np.ndarray
 _new = object.__new__
+EVENT_ORDER = itertools.count()  # numbers graph nodes as they are made, and in-place changes as they happen
+
+
+class InPlace:
+    """The number (from `EVENT_ORDER`) of the latest in-place change to any tensor.
+
+    A node made after it cannot have had a saved tensor changed, so reading its saved
+    tensors skips the per-tensor version checks.
+    """
+
+    last = -1
 
 
 class Tensor:
@@ -115,6 +127,7 @@ class Tensor:
 
     def _bump_version(self) -> None:
         self._version_holder()._version += 1
+        InPlace.last = next(EVENT_ORDER)
 
     @property
     def data(self) -> Tensor:

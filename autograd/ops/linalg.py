@@ -27,6 +27,8 @@ class MatMul(Function):
         a, b = ctx.saved_tensors
         a_shape, b_shape = ctx.shapes
         need_a, need_b = ctx.needs_input_grad
+        if len(a_shape) == 2 and len(b_shape) == 2:  # the common case: nothing to reshape or sum
+            return (grad @ b.T if need_a else None), (a.T @ grad if need_b else None)
         if len(a_shape) == 1 and len(b_shape) == 1:  # inner product
             return (grad * b if need_a else None), (grad * a if need_b else None)
         # treat 1-D operands as a row (a) or a column (b), as matmul does
