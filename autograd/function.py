@@ -187,7 +187,7 @@ class Function:
     def save_for_backward(self, *values: Any) -> None:
         """Keep inputs or outputs for backward; they are checked for in-place changes."""
         self._saved = values
-        refs = None  # stays None when only numbers and Nones are saved: nothing to check
+        refs: list[Any] | None = None  # stays None when only numbers and Nones are saved: nothing to check
         inputs = self._inputs or ()
         for i, v in enumerate(values):
             if v is None or type(v) in _PYTHON_NUMBERS:  # (np.float64 subclasses float: not these)
