@@ -197,15 +197,19 @@ def run_backward(
     # when it is the newest node holding a gradient, nothing can still send it one. A node
     # that just received its first gradient and is newer than every waiting node runs next
     # without a trip through the heap (a chain never touches it).
-    heap = [(-node._seq, node) for node in root_nodes]
-    heapify(heap)
+    follow: Function | None = None  # a node known to be the newest pending one: it runs next, bypassing the heap
+    if len(root_nodes) == 1:
+        heap: list[tuple[int, Function]] = []
+        follow = root_nodes[0]
+    else:
+        heap = [(-node._seq, node) for node in root_nodes]
+        heapify(heap)
     capturing = capture is not None
     direct = targets is None
     anomaly = Anomaly.enabled
 
     previous_mode = GradMode.enabled
     GradMode.enabled = create_graph
-    follow: Function | None = None  # a node known to be the newest pending one: it runs next, bypassing the heap
     try:
         while follow is not None or heap:
             if follow is None:

@@ -125,12 +125,15 @@ class Function:
                         edges.append(_NO_EDGE)
                 else:
                     edges.append(_NOT_A_TENSOR)
-                    arrays.append(_as_operand(a))
+                    arrays.append(a.item() if isinstance(a, np.generic) and a.dtype.kind in "fiu" else a)
             requires = mask != 0
         else:  # nothing is recorded: just the arrays
             mask = 0
             for a in args:
-                arrays.append(a._data if isinstance(a, Tensor) else _as_operand(a))
+                if isinstance(a, Tensor):
+                    arrays.append(a._data)
+                else:  # a NumPy scalar acts as a Python number (float32 stays float32)
+                    arrays.append(a.item() if isinstance(a, np.generic) and a.dtype.kind in "fiu" else a)
             requires = False
         n = len(args)
         if requires:
@@ -266,13 +269,6 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
-
-
-def _as_operand(value: Any) -> Any:
-    """A non-Tensor argument as forward gets it: a NumPy scalar acts as a Python number (float32 stays float32)."""
-    if isinstance(value, np.generic) and value.dtype.kind in "fiu":
-        return value.item()
-    return value
 
 
 def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -> Tensor:

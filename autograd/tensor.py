@@ -126,7 +126,8 @@ class Tensor:
         return self if b is None else b
 
     def _bump_version(self) -> None:
-        self._version_holder()._version += 1
+        base = self._base
+        (self if base is None else base)._version += 1
         InPlace.last = next(EVENT_ORDER)
 
     @property
@@ -468,18 +469,6 @@ class Tensor:
 
     # -- in-place operators ----------------------------------------------------------------
 
-    def __iadd__(self, other: Any) -> Tensor:
-        return self.add_(other)
-
-    def __isub__(self, other: Any) -> Tensor:
-        return self.sub_(other)
-
-    def __imul__(self, other: Any) -> Tensor:
-        return self.mul_(other)
-
-    def __itruediv__(self, other: Any) -> Tensor:
-        return self.div_(other)
-
     def add_(self, other: Any, alpha: Any = 1) -> Tensor:
         """self += alpha * other, in place."""
         return _inplace.apply_inplace(self, "add_", _ew.Add.apply, other if alpha == 1 else other * alpha, ufunc=np.add)
@@ -497,6 +486,11 @@ class Tensor:
     def div_(self, other: Any) -> Tensor:
         """self /= other, in place."""
         return _inplace.apply_inplace(self, "div_", _ew.Div.apply, other, ufunc=np.true_divide)
+
+    __iadd__ = add_  # `w -= lr * g` is `w.sub_(lr * g)`, without a call in between
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
 
     def pow_(self, exponent: Any) -> Tensor:
         """self **= exponent, in place."""

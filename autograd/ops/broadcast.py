@@ -31,10 +31,16 @@ def broadcast_view(x: Any, shape: tuple[int, ...]) -> Any:
     """
     if type(x) is not np.ndarray or not x.flags.c_contiguous:
         return np.broadcast_to(x, shape)
-    lead = len(shape) - x.ndim
-    strides = (0,) * lead + tuple(
-        0 if size == 1 and target != 1 else stride for size, target, stride in zip(x.shape, shape[lead:], x.strides)
-    )
+    if x.size == 1:  # a gradient of a full reduction: one value everywhere
+        strides: tuple[int, ...] = (0,) * len(shape)
+    else:
+        lead = len(shape) - x.ndim
+        strides = (0,) * lead + tuple(
+            [
+                0 if size == 1 and target != 1 else stride
+                for size, target, stride in zip(x.shape, shape[lead:], x.strides)
+            ]
+        )
     view = np.ndarray(shape, x.dtype, x, 0, strides)
     view.flags.writeable = False
     return view

@@ -46,7 +46,9 @@ def apply_inplace(t: Tensor, name: str, fn: Callable[..., Tensor], *args: Any, u
         records = t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
     if not records:
         if ufunc is not None:
-            array = t._array()
+            array = t._data
+            if type(array) is not np.ndarray:
+                array = t._array()
             other = args[0]._data if isinstance(args[0], Tensor) else args[0]
             try:
                 ufunc(array, other, out=array)
