@@ -35,14 +35,14 @@ def nodes_reaching(roots: Sequence[Function], targets: set[Function]) -> set[Fun
     while stack:
         node, expanded = stack.pop()
         if expanded:
-            if node in targets or any(c in needed for c, _ in node._edges if c is not None):
+            if node in targets or any(c in needed for c in node._edges[::2] if c is not None):
                 needed.add(node)
             continue
         if node in done:
             continue
         done.add(node)
         stack.append((node, True))
-        stack.extend((c, False) for c, _ in node._edges if c is not None and c not in done)
+        stack.extend((c, False) for c in node._edges[::2] if c is not None and c not in done)
     return needed
 
 
@@ -243,7 +243,8 @@ def run_backward(
             if not retain_graph and node._saved is not None:
                 node._saved = _FREED  # free what forward saved: a second backward raises
                 node._saved_refs = None
-            for (child, nr), g in zip(node._edges, outputs):
+            pairs = iter(node._edges)
+            for child, nr, g in zip(pairs, pairs, outputs):  # (node, output index) of each input, its gradient
                 if child is None or g is None:
                     continue
                 if type(g) is Tensor and not create_graph:

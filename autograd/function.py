@@ -34,8 +34,9 @@ from .grad_mode import GradMode
 from .tensor import EVENT_ORDER, InPlace, Tensor
 
 _FREED = ()  # marks saved values released by a backward pass without retain_graph
-_NO_EDGE = (None, 0)  # the edge of a Tensor input that needs no gradient
-_NOT_A_TENSOR = (None, -1)  # the edge of a number or array input: not shown in next_functions
+# `_edges` is flat, one (node, output index) pair per forward input: (n0, i0, n1, i1, ...).
+# One tuple per node instead of one per input keeps the cyclic GC's walks over big graphs short.
+_NOT_A_TENSOR = -1  # the output index given to a number or array input: not shown in next_functions
 
 
 def _flags(n: int, mask: int) -> tuple[bool, ...]:
@@ -76,7 +77,7 @@ class Function:
     )
     is_view = False  # True for ops whose output shares memory with their first input
 
-    _edges: tuple[tuple[Any, int], ...]  # one (node, output index) per forward input, aligned with backward's results
+    _edges: tuple[Any, ...]  # flat (node, output index) pairs, one per forward input, aligned with backward's results
     needs_input_grad: tuple[bool, ...]
     _inputs: Any
     _saved: Any
@@ -120,10 +121,13 @@ class Function:
                             fn = ref() if ref is not None else None
                             if fn is None:
                                 fn = a._grad_node()
-                        edges.append((fn, a._output_nr))
-                    else:
-                        edges.append(_NO_EDGE)
+                        edges.append(fn)
+                        edges.append(a._output_nr)
+                    else:  # no gradient flows to this input
+                        edges.append(None)
+                        edges.append(0)
                 else:
+                    edges.append(None)
                     edges.append(_NOT_A_TENSOR)
                     arrays.append(a.item() if isinstance(a, np.generic) and a.dtype.kind in "fiu" else a)
             requires = mask != 0
@@ -253,7 +257,8 @@ class Function:
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
         """(node, output index) for each Tensor input; (None, 0) where no gradient flows."""
-        return tuple(e for e in self._edges if e is not _NOT_A_TENSOR)
+        edges = self._edges
+        return tuple((edges[i], edges[i + 1]) for i in range(0, len(edges), 2) if edges[i + 1] != _NOT_A_TENSOR)
 
     @classmethod
     def name(cls) -> str:

@@ -51,6 +51,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="leave glibc's malloc thresholds alone (by default they are raised so large temporaries reuse memory)",
     )
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave the objects the imports made to the cyclic collector (by default gc.freeze() sets them aside)",
+    )
     parser.add_argument("--list", action="store_true", help="list the workloads and exit")
     parser.add_argument("--profile", action="store_true", help="cProfile the engine on the workloads instead of timing")
     parser.add_argument("--top", type=int, default=20, help="functions shown per workload by --profile (default 20)")
@@ -97,13 +102,14 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     versions = contenders.find_installed(args.threads, tuple(args.skip))
+    frozen = not args.no_freeze and heap.freeze_imports()
     if args.profile:
         for w in workloads:
             if w.kind == "time":
                 print(profiling.profile_engine(w, seconds=1.0 if quick else 4.0, top=args.top), end="\n\n")
         return 0
 
-    header: dict[str, Any] = report.make_header(versions, args.threads, quick, not args.no_gc, pinned)
+    header: dict[str, Any] = report.make_header(versions, args.threads, quick, not args.no_gc, pinned, frozen)
     settings = harness.QUICK if quick else harness.FULL
     if args.no_gc:
         settings = dataclasses.replace(settings, gc_enabled=False)

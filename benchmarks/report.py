@@ -114,6 +114,11 @@ def table(outcomes: list[WorkloadResult], header: dict[str, Any]) -> str:
             "glibc keeps freed memory (mmap/trim thresholds raised; --default-heap to leave them)"
             if header["heap_pinned"]
             else "glibc defaults (timings of large temporaries depend on heap layout)"
+        )
+        + (
+            "; objects made by the imports frozen out of the cyclic GC (--no-freeze to keep them)"
+            if header["imports_frozen"]
+            else "; imports' objects walked by every full GC (PyTorch's inflate big graphs' times)"
         ),
         "",
         line(columns),
@@ -169,7 +174,7 @@ def as_json(outcomes: list[WorkloadResult], header: dict[str, Any]) -> dict[str,
 
 
 def make_header(
-    versions: dict[str, str], threads: int, quick: bool, gc_enabled: bool, heap_pinned: bool
+    versions: dict[str, str], threads: int, quick: bool, gc_enabled: bool, heap_pinned: bool, imports_frozen: bool
 ) -> dict[str, Any]:
     """What the table and the JSON say about the run: date, machine, versions, threads, heap."""
     return {
@@ -181,4 +186,5 @@ def make_header(
         "quick": quick,
         "gc_during_timing": gc_enabled,
         "heap_pinned": heap_pinned,
+        "imports_frozen": imports_frozen,
     }
