@@ -37,6 +37,8 @@ _FREED = ()  # marks saved values released by a backward pass without retain_gra
 # `_edges` is flat, one (node, output index) pair per forward input: (n0, i0, n1, i1, ...).
 # One tuple per node instead of one per input keeps the cyclic GC's walks over big graphs short.
 _NOT_A_TENSOR = -1  # the output index given to a number or array input: not shown in next_functions
+_NO_EDGE = (None, 0)  # the pair of a Tensor input that needs no gradient
+_CONSTANT_EDGE = (None, _NOT_A_TENSOR)  # the pair of a number or array input
 
 
 def _flags(n: int, mask: int) -> tuple[bool, ...]:
@@ -51,7 +53,6 @@ _PYTHON_NUMBERS = (int, float, bool)
 _new = object.__new__
 _make = Tensor._make
 _CREATION_ORDER = EVENT_ORDER  # numbers graph nodes as they are made: the backward pass runs newest first
-_UNRESOLVED = object()  # a saved value not (yet) known to be an input or an output
 
 
 class Anomaly:
@@ -107,7 +108,7 @@ class Function:
         node._output_meta = None
         arrays = []
         if GradMode.enabled:
-            edges = []
+            edges: list[Any] = []
             mask = 0  # bit i (from the left) set when input i needs a gradient
             for a in args:
                 mask <<= 1
@@ -121,14 +122,11 @@ class Function:
                             fn = ref() if ref is not None else None
                             if fn is None:
                                 fn = a._grad_node()
-                        edges.append(fn)
-                        edges.append(a._output_nr)
-                    else:  # no gradient flows to this input
-                        edges.append(None)
-                        edges.append(0)
+                        edges += (fn, a._output_nr)
+                    else:
+                        edges += _NO_EDGE
                 else:
-                    edges.append(None)
-                    edges.append(_NOT_A_TENSOR)
+                    edges += _CONSTANT_EDGE
                     arrays.append(a.item() if isinstance(a, np.generic) and a.dtype.kind in "fiu" else a)
             requires = mask != 0
         else:  # nothing is recorded: just the arrays
@@ -166,7 +164,7 @@ class Function:
             out = out._data
         if requires and out.dtype.kind == "f":
             t = _make(out, True, node)
-            if node._saved is not None and node._saved_refs is not None and _UNRESOLVED in node._saved_refs:
+            if node._saved is not None and node._saved_refs is not None:
                 _hold_saved_output(node, t)
             if Anomaly.enabled:
                 _record_trace(node, out)
@@ -192,24 +190,17 @@ class Function:
     # -- what forward saves for backward --------------------------------------------
 
     def save_for_backward(self, *values: Any) -> None:
-        """Keep inputs or outputs for backward; they are checked for in-place changes."""
+        """Keep inputs or outputs for backward; they are checked for in-place changes.
+
+        The node keeps its inputs too (when an array is saved), to find the tensor behind
+        a saved array when it is needed: for the in-place check, and under create_graph.
+        """
         self._saved = values
-        refs: list[Any] | None = None  # stays None when only numbers and Nones are saved: nothing to check
-        inputs = self._inputs or ()
-        for i, v in enumerate(values):
-            if v is None or type(v) in _PYTHON_NUMBERS:  # (np.float64 subclasses float: not these)
-                continue
-            if refs is None:
-                refs = [None] * len(values)
-            t = inputs[i] if i < len(inputs) else None  # ops mostly save input i in place i
-            if not (isinstance(t, Tensor) and t._data is v):
-                t = next((t for t in inputs if isinstance(t, Tensor) and t._data is v), None)
-            if t is None:
-                refs[i] = _UNRESOLVED  # an output (resolved when it is wrapped) or a constant
-            else:
-                base = t._base
-                refs[i] = (t, (t if base is None else base)._version)
-        self._saved_refs = refs
+        self._saved_refs = None  # None: only numbers and Nones saved, nothing to check
+        for v in values:
+            if v is not None and type(v) not in _PYTHON_NUMBERS:  # (np.float64 subclasses float: not these)
+                self._saved_refs = self._inputs
+                break
 
     @property
     def saved_tensors(self) -> tuple:
@@ -223,34 +214,46 @@ class Function:
             )
         if saved is None:
             return ()
-        refs = self._saved_refs
-        for ref in refs if InPlace.last > self._seq and refs else ():  # (nothing changed in place since: no checks)
-            if type(ref) is tuple:
-                t = ref[0]
-                if type(t) is weakref.ref:
-                    t = t()
-                    if t is None:
-                        continue
-                base = t._base
-                if (t if base is None else base)._version != ref[1]:
-                    raise RuntimeError(
-                        f"{self.name()}: one of the tensors needed for gradient computation has "
-                        f"been modified by an in-place operation: a tensor of shape "
-                        f"{tuple(t.shape)} is at version {t._version_holder()._version}; "
-                        f"expected version {ref[1]}. Use an out-of-place op, or .clone() it first."
-                    )
+        if InPlace.last > self._seq and self._saved_refs:  # something changed in place since this node was made
+            self._check_saved_unchanged(saved)
         if not GradMode.enabled:
             return saved
         # recording the backward pass (create_graph): hand out Tensors connected to the graph
         out = []
-        for v, ref in zip(saved, refs or (None,) * len(saved)):
-            if type(ref) is not tuple:
+        for v in saved:
+            t = self._tensor_saved_as(v)
+            if t is None:
                 out.append(Tensor._make(v) if isinstance(v, (np.ndarray, np.generic)) else v)
-            elif type(ref[0]) is weakref.ref:  # an output of this very node
+            elif type(t) is _SavedOutput:  # an output of this very node
                 out.append(Tensor._make(v, True, self))
             else:
-                out.append(ref[0])
+                out.append(t)
         return tuple(out)
+
+    def _tensor_saved_as(self, value: Any) -> Any:
+        """The input Tensor whose array `value` is, its `_SavedOutput` when it is an output, or None."""
+        if value is None or type(value) in _PYTHON_NUMBERS:
+            return None
+        for ref in self._saved_refs or ():
+            if type(ref) is _SavedOutput:
+                if ref.array is value:
+                    return ref
+            elif isinstance(ref, Tensor) and ref._data is value:
+                return ref
+        return None
+
+    def _check_saved_unchanged(self, saved: tuple) -> None:
+        """Raise when a saved input or output was changed in place after this node was made."""
+        for v in saved:
+            ref = self._tensor_saved_as(v)
+            t = ref.tensor() if type(ref) is _SavedOutput else ref
+            if t is not None and t._version_holder()._changed > self._seq:
+                raise RuntimeError(
+                    f"{self.name()}: one of the tensors needed for gradient computation has been modified "
+                    f"by an in-place operation: a tensor of shape {tuple(t.shape)}, now at version "
+                    f"{t._version_holder()._version}, was changed after this node saved it. "
+                    "Use an out-of-place op, or .clone() it first."
+                )
 
     # -- what users see of a node ---------------------------------------------------
 
@@ -284,8 +287,7 @@ def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -
         t = Tensor._make(data, True, node)
         if nr:
             t._output_nr = nr
-        refs = node._saved_refs if node._saved else None
-        if refs is not None and _UNRESOLVED in refs:
+        if node._saved and node._saved_refs is not None:
             _hold_saved_output(node, t)
         if Anomaly.enabled:
             _record_trace(node, data)
@@ -296,13 +298,23 @@ def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -
     return t
 
 
+class _SavedOutput:
+    """An output its own node saved: held weakly (no reference cycle), with its array to recognise it."""
+
+    __slots__ = ("tensor", "array")
+
+    def __init__(self, t: Tensor) -> None:
+        self.tensor = weakref.ref(t)
+        self.array = t._data
+
+
 def _hold_saved_output(node: Function, t: Tensor) -> None:
     """An output saved for backward is held weakly by its own node: no reference cycle."""
-    refs = node._saved_refs
     data = t._data
-    for i, v in enumerate(node._saved):
-        if v is data and refs[i] is _UNRESOLVED:
-            refs[i] = (weakref.ref(t), 0)
+    for v in node._saved:
+        if v is data:
+            node._saved_refs = (*node._saved_refs, _SavedOutput(t))
+            return
 
 
 def _record_trace(node: Function, data: Any) -> None:

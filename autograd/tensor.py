@@ -30,8 +30,9 @@ EVENT_ORDER = itertools.count()  # numbers graph nodes as they are made, and in-
 class InPlace:
     """The number (from `EVENT_ORDER`) of the latest in-place change to any tensor.
 
-    A node made after it cannot have had a saved tensor changed, so reading its saved
-    tensors skips the per-tensor version checks.
+    A saved tensor was changed after its node was made when its `_changed` number is
+    greater than the node's; when no change at all came after the node, reading its
+    saved tensors skips the check.
     """
 
     last = -1
@@ -51,6 +52,7 @@ class Tensor:
         "_requires_grad",
         "grad_fn",
         "_version",
+        "_changed",  # EVENT_ORDER number of the latest in-place change (-1: never changed)
         "_base",
         "_output_nr",
         "_accumulator",
@@ -65,6 +67,7 @@ class Tensor:
     _requires_grad: builtins.bool
     grad_fn: Any
     _version: builtins.int
+    _changed: builtins.int
     _base: Tensor | None
     _output_nr: builtins.int
     _accumulator: Any
@@ -89,6 +92,7 @@ class Tensor:
         self._requires_grad = requires_grad
         self.grad_fn = None
         self._version = 0
+        self._changed = -1
         self._base = None
         self._output_nr = 0
         self._accumulator = None
@@ -104,6 +108,7 @@ class Tensor:
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._version = 0
+        t._changed = -1
         t._base = None
         t._output_nr = 0
         t._accumulator = None
@@ -127,8 +132,9 @@ class Tensor:
 
     def _bump_version(self) -> None:
         base = self._base
-        (self if base is None else base)._version += 1
-        InPlace.last = next(EVENT_ORDER)
+        holder = self if base is None else base
+        holder._version += 1
+        holder._changed = InPlace.last = next(EVENT_ORDER)
 
     @property
     def data(self) -> Tensor:

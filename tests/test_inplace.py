@@ -35,8 +35,49 @@ def test_changing_a_saved_tensor_in_place_makes_backward_raise_naming_the_op():
     with autograd.no_grad():
         b.mul_(3)
     with pytest.raises(
-        RuntimeError, match=r"MulBackward: .*modified by an in-place operation.*version 1; expected version 0"
+        RuntimeError,
+        match=r"MulBackward: .*modified by an in-place operation.*now at version 1, was changed after this node saved it",
     ):
+        c.sum().backward()
+
+
+def test_changing_an_input_that_was_not_saved_does_not_raise():
+    a = leaf([1.0, 2.0])
+    b = a * 1
+    c = b + 1  # Add saves nothing
+    d = b * 2.0  # Mul by a number saves only the number
+    with autograd.no_grad():
+        b.mul_(3)
+    (c.sum() + d.sum()).backward()
+    assert a.grad.tolist() == [3.0, 3.0]
+
+
+def test_an_op_made_after_an_in_place_change_sees_the_new_values_without_raising():
+    a = leaf([1.0, 2.0])
+    b = a * 1
+    with autograd.no_grad():
+        b.mul_(3)
+    c = b * b  # saves b as it is now
+    c.sum().backward()
+    assert a.grad.tolist() == [6.0, 12.0]  # dc/db = 2b with the new b = [3, 6]; db/da = 1
+
+
+def test_changing_a_saved_output_in_place_makes_backward_raise():
+    a = leaf([0.0, 1.0])
+    b = a.exp()  # ExpBackward saves its output
+    with autograd.no_grad():
+        b.add_(1)
+    with pytest.raises(RuntimeError, match="ExpBackward: .*modified by an in-place operation"):
+        b.sum().backward()
+
+
+def test_changing_a_view_of_a_saved_tensor_makes_backward_raise():
+    a = leaf([[1.0, 2.0], [3.0, 4.0]])
+    b = a * 1
+    c = b * b
+    with autograd.no_grad():
+        b[0].zero_()  # a view of b: it shares b's version
+    with pytest.raises(RuntimeError, match="MulBackward: .*modified by an in-place operation"):
         c.sum().backward()
 
 

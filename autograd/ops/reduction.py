@@ -162,6 +162,8 @@ class LogSoftmax(Function):
 
 def _axes(dim: Any, x: Tensor, op: str) -> tuple[int, ...] | None:
     """`dim` as NumPy axes (None: all); a 0-d tensor takes dim 0 or -1, as in PyTorch, and reduces to itself."""
+    if dim is None:
+        return None
     axes = normalize_dims(dim, x.ndim, op)
     return None if x.ndim == 0 else axes
 
