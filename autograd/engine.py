@@ -236,8 +236,8 @@ def run_backward(
                 outputs = node.backward(node, *_all_output_grads(node, grads, create_graph))
             if type(outputs) is not tuple:
                 outputs = (outputs,)
-            if len(outputs) != len(node.needs_input_grad):
-                outputs = _check_output_count(node, outputs)
+            if not node._checked_backward:
+                outputs = _checked_outputs(node, outputs, create_graph)
             if anomaly:
                 _check_backward_outputs(node, outputs)
             if not retain_graph and node._saved is not None:
@@ -247,8 +247,6 @@ def run_backward(
             for child, nr, g in zip(pairs, pairs, outputs):  # (node, output index) of each input, its gradient
                 if child is None or g is None:
                     continue
-                if type(g) is Tensor and not create_graph:
-                    g = g._data
                 if (
                     type(child) is AccumulateGrad
                     and direct
@@ -339,11 +337,19 @@ def _all_output_grads(node: Function, grads: list[Any], create_graph: bool) -> l
     return grads
 
 
-def _check_output_count(node: Function, outputs: tuple) -> tuple:
+def _checked_outputs(node: Function, outputs: tuple, create_graph: bool) -> tuple:
+    """What a user-written backward returned, checked: one gradient per input, as arrays unless recording."""
     n_in = len(node.needs_input_grad)
-    if len(outputs) > n_in and all(g is None for g in outputs[n_in:]):
-        return outputs[:n_in]
-    raise RuntimeError(f"{node.name()}: backward returned {len(outputs)} gradients, but forward took {n_in} inputs")
+    if len(outputs) != n_in:
+        if len(outputs) > n_in and all(g is None for g in outputs[n_in:]):
+            outputs = outputs[:n_in]
+        else:
+            raise RuntimeError(
+                f"{node.name()}: backward returned {len(outputs)} gradients, but forward took {n_in} inputs"
+            )
+    if create_graph:
+        return outputs
+    return tuple(g._data if isinstance(g, Tensor) else g for g in outputs)
 
 
 def backward(

@@ -41,17 +41,21 @@ _NO_EDGE = (None, 0)  # the pair of a Tensor input that needs no gradient
 _CONSTANT_EDGE = (None, _NOT_A_TENSOR)  # the pair of a number or array input
 
 
-def _flags(n: int, mask: int) -> tuple[bool, ...]:
-    """`needs_input_grad` for `n` inputs: input i needs a gradient when bit n-1-i of `mask` is set."""
+def _flags(mask: int) -> tuple[bool, ...]:
+    """`needs_input_grad` from a mask: a leading 1, then one bit per input (1: it needs a gradient)."""
+    n = mask.bit_length() - 1
     return tuple(bool(mask >> (n - 1 - i) & 1) for i in range(n))
 
 
-_FLAGS = [[_flags(n, mask) for mask in range(1 << n)] for n in range(9)]  # shared: no tuple per node
+_FLAGS_SIZE = 1 << 9  # up to 8 inputs: one shared tuple per pattern, no tuple per node
+_FLAGS = [_flags(mask) if mask else () for mask in range(_FLAGS_SIZE)]
 _PYTHON_NUMBERS = (int, float, bool)
 
 
 _new = object.__new__
 _make = Tensor._make
+_ndarray = np.ndarray
+_GENERIC = np.generic
 _CREATION_ORDER = EVENT_ORDER  # numbers graph nodes as they are made: the backward pass runs newest first
 
 
@@ -77,6 +81,13 @@ class Function:
         "__weakref__",
     )
     is_view = False  # True for ops whose output shares memory with their first input
+    # The engine's own ops return one gradient per input, as arrays (Tensors under
+    # create_graph): the backward pass checks that only for Functions defined elsewhere.
+    _checked_backward = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._checked_backward = cls.__module__.startswith("autograd.ops.")
 
     _edges: tuple[Any, ...]  # flat (node, output index) pairs, one per forward input, aligned with backward's results
     needs_input_grad: tuple[bool, ...]
@@ -107,15 +118,17 @@ class Function:
         node._pre_hooks = None
         node._output_meta = None
         arrays = []
+        requires = False
         if GradMode.enabled:
             edges: list[Any] = []
-            mask = 0  # bit i (from the left) set when input i needs a gradient
+            mask = 1  # a leading 1, then one bit per input, set when it needs a gradient
             for a in args:
                 mask <<= 1
                 if isinstance(a, Tensor):
                     arrays.append(a._data)
                     if a._requires_grad:
                         mask |= 1
+                        requires = True
                         fn = a.grad_fn
                         if fn is None:  # a leaf: its AccumulateGrad node, held weakly, alive while a graph holds it
                             ref = a._accumulator
@@ -127,23 +140,18 @@ class Function:
                         edges += _NO_EDGE
                 else:
                     edges += _CONSTANT_EDGE
-                    arrays.append(a.item() if isinstance(a, np.generic) and a.dtype.kind in "fiu" else a)
-            requires = mask != 0
+                    arrays.append(a.item() if isinstance(a, _GENERIC) and a.dtype.kind in "fiu" else a)
         else:  # nothing is recorded: just the arrays
-            mask = 0
+            mask = 1 << len(args)
             for a in args:
                 if isinstance(a, Tensor):
                     arrays.append(a._data)
                 else:  # a NumPy scalar acts as a Python number (float32 stays float32)
-                    arrays.append(a.item() if isinstance(a, np.generic) and a.dtype.kind in "fiu" else a)
-            requires = False
-        n = len(args)
+                    arrays.append(a.item() if isinstance(a, _GENERIC) and a.dtype.kind in "fiu" else a)
+        node.needs_input_grad = _FLAGS[mask] if mask < _FLAGS_SIZE else _flags(mask)
         if requires:
-            node.needs_input_grad = _FLAGS[n][mask] if n < 9 else _flags(n, mask)
             node._edges = tuple(edges)
             node._seq = next(_CREATION_ORDER)
-        else:
-            node.needs_input_grad = _FLAGS[n][0] if n < 9 else _flags(n, 0)
         try:
             out = cls.forward(node, *arrays)
         except EngineError:
@@ -154,24 +162,24 @@ class Function:
             shapes = ", ".join(str(tuple(np.shape(a))) for a in arrays if isinstance(a, (np.ndarray, np.generic)))
             raise type(e)(f"{cls.__name__}: {e} (input shapes: {shapes})") from None
         node._inputs = None
-        if type(out) is tuple:
-            node._output_meta = tuple((np.shape(o), np.result_type(o)) for o in out)
-            outs = tuple(_output(node, o, i, requires, args) for i, o in enumerate(out))
-            if not any(o._requires_grad for o in outs):
-                node._saved = None
-            return outs
-        if isinstance(out, Tensor):  # a user forward that returned a Tensor
-            out = out._data
+        if type(out) is not _ndarray:
+            if type(out) is tuple:
+                return _outputs(node, out, requires, args)
+            if isinstance(out, Tensor):  # a user forward that returned a Tensor
+                out = out._data
         if requires and out.dtype.kind == "f":
             t = _make(out, True, node)
             if node._saved is not None and node._saved_refs is not None:
-                _hold_saved_output(node, t)
+                for v in node._saved:
+                    if v is out:  # forward saved its output: hold it weakly
+                        node._saved_refs = (*node._saved_refs, _SavedOutput(t))
+                        break
             if Anomaly.enabled:
                 _record_trace(node, out)
         else:
             t = _make(out)
             node._saved = None
-        if cls.is_view and type(out) is np.ndarray and out.base is not None:
+        if cls.is_view and type(out) is _ndarray and out.base is not None:
             _link_view(t, args[0])
         return t
 
@@ -184,7 +192,8 @@ class Function:
         node = _new(cls)
         node._inputs = ()
         node._saved = None
-        node.needs_input_grad = _FLAGS[len(args)][0] if len(args) < 9 else _flags(len(args), 0)
+        mask = 1 << len(args)
+        node.needs_input_grad = _FLAGS[mask] if mask < _FLAGS_SIZE else _flags(mask)
         return node.forward(node, *args)
 
     # -- what forward saves for backward --------------------------------------------
@@ -277,6 +286,15 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
+
+
+def _outputs(node: Function, out: tuple, requires: bool, args: tuple) -> tuple[Tensor, ...]:
+    """Wrap the outputs of a multi-output op."""
+    node._output_meta = tuple((np.shape(o), np.result_type(o)) for o in out)
+    outs = tuple(_output(node, o, i, requires, args) for i, o in enumerate(out))
+    if not any(o._requires_grad for o in outs):
+        node._saved = None
+    return outs
 
 
 def _output(node: Function, data: Any, nr: int, requires: bool, inputs: tuple) -> Tensor:
