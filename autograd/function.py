@@ -148,7 +148,10 @@ class Function:
                     arrays.append(a._data)
                 else:  # a NumPy scalar acts as a Python number (float32 stays float32)
                     arrays.append(a.item() if isinstance(a, _GENERIC) and a.dtype.kind in "fiu" else a)
-        node.needs_input_grad = _FLAGS[mask] if mask < _FLAGS_SIZE else _flags(mask)
+        try:
+            node.needs_input_grad = _FLAGS[mask]
+        except IndexError:  # more than 8 inputs
+            node.needs_input_grad = _flags(mask)
         if requires:
             node._edges = tuple(edges)
             node._seq = next(_CREATION_ORDER)
