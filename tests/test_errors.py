@@ -12,6 +12,11 @@ def test_matmul_with_mismatched_inner_dimensions():
         autograd.ones(3, 4) @ autograd.ones(5, 2)
 
 
+def test_mm_with_mismatched_inner_dimensions_names_mm():
+    with pytest.raises(ValueError, match=r"mm: shapes \(3, 4\) and \(5, 2\) cannot be multiplied"):
+        autograd.ones(3, 4).mm(autograd.ones(5, 2))
+
+
 def test_matmul_with_batch_dimensions_that_do_not_broadcast():
     with pytest.raises(ValueError, match=r"matmul: batch dimensions of shapes \(2, 3, 4\) and \(5, 4, 2\)"):
         autograd.ones(2, 3, 4) @ autograd.ones(5, 4, 2)

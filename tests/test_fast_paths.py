@@ -99,3 +99,46 @@ def test_broadcast_view_of_a_non_contiguous_array_falls_back_to_numpy():
 
     x = np.arange(6.0).reshape(2, 3)[:, :1]
     np.testing.assert_array_equal(broadcast_view(x, (2, 4)), np.broadcast_to(x, (2, 4)))
+
+
+def _two_layer_gradients(change_something_in_place_after_the_graph: bool) -> list[list[list[float]]]:
+    rng = np.random.default_rng(2)
+    x = autograd.tensor(rng.standard_normal((4, 3)))
+    w1 = autograd.tensor(rng.standard_normal((3, 5)), requires_grad=True)
+    w2 = autograd.tensor(rng.standard_normal((5, 2)), requires_grad=True)
+    unrelated = autograd.zeros(2)
+    loss = (x.mm(w1).clamp(min=0).mm(w2).exp() ** 2).sum()
+    if change_something_in_place_after_the_graph:
+        unrelated.add_(1)  # makes every saved tensor go through the per-tensor check
+    loss.backward()
+    return [w1.grad.tolist(), w2.grad.tolist()]
+
+
+def test_saved_tensors_read_without_checks_equal_checked_ones():
+    assert _two_layer_gradients(False) == _two_layer_gradients(True)
+
+
+def test_two_dimensional_matmul_backward_equals_the_batched_path():
+    rng = np.random.default_rng(3)
+    a_data, b_data, g = rng.standard_normal((4, 3)), rng.standard_normal((3, 5)), rng.standard_normal((4, 5))
+    a, b = autograd.tensor(a_data, requires_grad=True), autograd.tensor(b_data, requires_grad=True)
+    (a @ b).backward(autograd.tensor(g))
+    a3, b3 = autograd.tensor(a_data[None], requires_grad=True), autograd.tensor(b_data[None], requires_grad=True)
+    (a3 @ b3).backward(autograd.tensor(g[None]))  # 3-D: the general path with swapaxes and unbroadcast
+    np.testing.assert_array_equal(a.grad.numpy(), a3.grad.numpy()[0])
+    np.testing.assert_array_equal(b.grad.numpy(), b3.grad.numpy()[0])
+
+
+def test_a_user_function_may_return_tensors_from_backward():
+    class Twice(autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return autograd.tensor(grad) * 2  # a Tensor, not an array: the engine unwraps it
+
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    Twice.apply(x).sum().backward()
+    assert type(x.grad.numpy()) is np.ndarray and x.grad.tolist() == [2.0, 2.0]

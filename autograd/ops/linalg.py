@@ -87,7 +87,10 @@ def mm(a: Tensor, b: Tensor) -> Tensor:
     """Product of two 2-D tensors."""
     if a._data.ndim != 2 or b._data.ndim != 2:
         raise ShapeError(f"mm: expects two 2-D tensors, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
-    return matmul(a, b)
+    try:
+        return MatMul.apply(a, b)
+    except ValueError:  # shapes are checked only when NumPy refuses them
+        raise _mismatch("mm", a, b) from None
 
 
 def dot(a: Tensor, b: Tensor) -> Tensor:
