@@ -56,7 +56,6 @@ _new = object.__new__
 _make = Tensor._make
 _ndarray = np.ndarray
 _GENERIC = np.generic
-_CREATION_ORDER = EVENT_ORDER  # numbers graph nodes as they are made: the backward pass runs newest first
 
 
 class Anomaly:
@@ -93,11 +92,11 @@ class Function:
     needs_input_grad: tuple[bool, ...]
     _inputs: Any
     _saved: Any
-    _saved_refs: Any
+    _saved_refs: Any  # when an array was saved: the inputs, plus a _SavedOutput if the output was saved; else None
     _pre_hooks: dict[int, dict[int, Callable]] | None
     _trace: Any
     _output_meta: tuple[tuple[tuple[int, ...], Any], ...] | None
-    _seq: int  # creation order: a node is always newer than the nodes it takes input from
+    _seq: int  # creation number (EVENT_ORDER): a node is always newer than the nodes it takes input from
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -154,7 +153,7 @@ class Function:
             node.needs_input_grad = _flags(mask)
         if requires:
             node._edges = tuple(edges)
-            node._seq = next(_CREATION_ORDER)
+            node._seq = next(EVENT_ORDER)
         try:
             out = cls.forward(node, *arrays)
         except EngineError:
@@ -172,11 +171,8 @@ class Function:
                 out = out._data
         if requires and out.dtype.kind == "f":
             t = _make(out, True, node)
-            if node._saved is not None and node._saved_refs is not None:
-                for v in node._saved:
-                    if v is out:  # forward saved its output: hold it weakly
-                        node._saved_refs = (*node._saved_refs, _SavedOutput(t))
-                        break
+            if node._saved is not None and node._saved_refs is not None:  # an array was saved: maybe the output
+                _hold_saved_output(node, t)
             if Anomaly.enabled:
                 _record_trace(node, out)
         else:
@@ -376,7 +372,7 @@ class AccumulateGrad(Function):
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
         self._edges = ()
-        self._seq = next(_CREATION_ORDER)
+        self._seq = next(EVENT_ORDER)
         self._saved = None
         self._pre_hooks = None
         self._output_meta = None

@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     versions = contenders.find_installed(args.threads, tuple(args.skip))
-    frozen = not args.no_freeze and heap.freeze_imports()
+    frozen = not args.no_freeze
+    if frozen:
+        heap.freeze_imports()
     if args.profile:
         for w in workloads:
             if w.kind == "time":

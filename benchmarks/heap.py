@@ -41,8 +41,7 @@ def pin_heap() -> bool:
     return bool(mallopt(M_MMAP_THRESHOLD, LIMIT)) and bool(mallopt(M_TRIM_THRESHOLD, 2 * LIMIT))
 
 
-def freeze_imports() -> bool:
+def freeze_imports() -> None:
     """Collect, then move every object alive now out of the collector's sight (`gc.freeze`)."""
     gc.collect()
     gc.freeze()
-    return True

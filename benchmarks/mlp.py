@@ -87,6 +87,24 @@ def engine_training(batch_size: int | None) -> Step:
     return framework_training(autograd, nn, nn.optim, batch_size)
 
 
+def relu_mlp_sgd_step(g: np.ndarray, x: np.ndarray, activations: tuple, params: tuple, lr: np.float32) -> None:
+    """Backward by hand through linear-ReLU-linear-ReLU-linear from the output gradient `g`, then SGD in place.
+
+    `activations` are (h1, a1, h2, a2) of the forward pass, `params` (w1, b1, w2, b2, w3, b3).
+    """
+    h1, a1, h2, a2 = activations
+    w1, b1, w2, b2, w3, b3 = params
+    g_w3, g_b3 = g.T @ a2, g.sum(axis=0)
+    g_h2 = g @ w3
+    g_h2 *= h2 > 0
+    g_w2, g_b2 = g_h2.T @ a1, g_h2.sum(axis=0)
+    g_h1 = g_h2 @ w2
+    g_h1 *= h1 > 0
+    g_w1, g_b1 = g_h1.T @ x, g_h1.sum(axis=0)
+    for p, g_p in zip(params, (g_w1, g_b1, g_w2, g_b2, g_w3, g_b3)):
+        p -= lr * g_p
+
+
 def numpy_training(batch_size: int | None) -> Step:
     """The same training loop with forward, backward and update by hand in NumPy: the floor."""
     (w1, b1), (w2, b2), (w3, b3) = [(w.copy(), b.copy()) for w, b in initial_weights()]
@@ -102,15 +120,7 @@ def numpy_training(batch_size: int | None) -> Step:
             diff = a2 @ w3.T + b3 - y
             loss = np.square(diff).mean()
             g = diff * np.float32(2 / diff.size)
-            g_w3, g_b3 = g.T @ a2, g.sum(axis=0)
-            g_h2 = g @ w3
-            g_h2 *= h2 > 0
-            g_w2, g_b2 = g_h2.T @ a1, g_h2.sum(axis=0)
-            g_h1 = g_h2 @ w2
-            g_h1 *= h1 > 0
-            g_w1, g_b1 = g_h1.T @ x, g_h1.sum(axis=0)
-            for p, g_p in ((w1, g_w1), (b1, g_b1), (w2, g_w2), (b2, g_b2), (w3, g_w3), (b3, g_b3)):
-                p -= lr * g_p
+            relu_mlp_sgd_step(g, x, (h1, a1, h2, a2), (w1, b1, w2, b2, w3, b3), lr)
         return loss
 
     return step

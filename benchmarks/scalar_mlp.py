@@ -19,6 +19,7 @@ import numpy as np
 import autograd
 
 from .harness import ENGINE, MICROGRAD, NUMPY, TORCH, Step, Target, Workload
+from .mlp import relu_mlp_sgd_step
 
 SIZES = (2, 16, 16, 1)
 SAMPLES = 100
@@ -144,15 +145,7 @@ def numpy_setup() -> Step:
         margin = 1 - y * score
         loss = np.maximum(margin, 0).mean()
         g_score = ((margin > 0) * -y / np.float32(SAMPLES))[:, None]
-        g_w3, g_b3 = g_score.T @ a2, g_score.sum(axis=0)
-        g_h2 = g_score @ w3
-        g_h2 *= h2 > 0
-        g_w2, g_b2 = g_h2.T @ a1, g_h2.sum(axis=0)
-        g_h1 = g_h2 @ w2
-        g_h1 *= h1 > 0
-        g_w1, g_b1 = g_h1.T @ x, g_h1.sum(axis=0)
-        for p, g_p in ((w1, g_w1), (b1, g_b1), (w2, g_w2), (b2, g_b2), (w3, g_w3), (b3, g_b3)):
-            p -= lr * g_p
+        relu_mlp_sgd_step(g_score, x, (h1, a1, h2, a2), (w1, b1, w2, b2, w3, b3), lr)
         return loss
 
     return step
