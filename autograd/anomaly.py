@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .function import Anomaly
+from .state import Anomaly
 
 F = TypeVar("F", bound=Callable[..., Any])
 

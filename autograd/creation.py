@@ -15,6 +15,7 @@ import numpy as np
 
 from . import dtypes
 from .random import generator
+from .state import Defaults
 from .tensor import Tensor
 
 
@@ -40,7 +41,7 @@ def _size(size: Sequence[Any]) -> tuple[int, ...]:
 
 
 def _float_dtype(dtype: Any) -> np.dtype:
-    return dtypes._Default.dtype if dtype is None else dtypes.to_dtype(dtype)
+    return Defaults.dtype if dtype is None else dtypes.to_dtype(dtype)
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -60,7 +61,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     else:
         array = np.array(data)
         if array.dtype == np.float64:
-            array = array.astype(dtypes._Default.dtype)
+            array = array.astype(Defaults.dtype)
         elif array.dtype.kind == "i":
             array = array.astype(np.int64)
         elif array.dtype.kind not in "fbu":
@@ -128,7 +129,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
         start, end = 0, start
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
-        dtype = dtypes.int64 if ints else dtypes._Default.dtype
+        dtype = dtypes.int64 if ints else Defaults.dtype
     return _finish(np.arange(start, end, step, dtype=dtypes.to_dtype(dtype)), requires_grad)
 
 

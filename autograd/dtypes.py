@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from .state import Defaults
+
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
@@ -19,13 +21,9 @@ bool = np.dtype(np.bool_)  # noqa: A001 - PyTorch's name
 half, float, double, long = float16, float32, float64, int64  # noqa: A001
 
 
-class _Default:
-    dtype = float32
-
-
 def get_default_dtype() -> np.dtype:
     """The dtype Python floats become (float32 unless changed)."""
-    return _Default.dtype
+    return Defaults.dtype
 
 
 def set_default_dtype(dtype: Any) -> None:
@@ -33,13 +31,13 @@ def set_default_dtype(dtype: Any) -> None:
     d = to_dtype(dtype)
     if d.kind != "f":
         raise TypeError(f"set_default_dtype: expected a floating dtype, got {d}")
-    _Default.dtype = d
+    Defaults.dtype = d
 
 
 def to_dtype(dtype: Any) -> np.dtype:
     """Turn `float`, `"float64"`, `np.float32` or `autograd.int64` into a NumPy dtype."""
     if dtype is builtins.float:
-        return _Default.dtype
+        return Defaults.dtype
     if dtype is builtins.int:
         return int64
     if dtype is builtins.bool:

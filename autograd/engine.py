@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from .function import _FREED, AccumulateGrad, Anomaly, Function, _check_finite
-from .grad_mode import GradMode
+from .function import _FREED, AccumulateGrad, Function, _check_finite
+from .state import Anomaly, thread
 from .tensor import Tensor
 
 
@@ -208,8 +208,8 @@ def run_backward(
     direct = targets is None
     anomaly = Anomaly.enabled
 
-    previous_mode = GradMode.enabled
-    GradMode.enabled = create_graph
+    previous_mode = thread.grad_enabled
+    thread.grad_enabled = create_graph
     try:
         while follow is not None or heap:
             if follow is None:
@@ -278,7 +278,7 @@ def run_backward(
                 follow = None
             g = outputs = None  # hold no gradient longer than its buffer does
     finally:
-        GradMode.enabled = previous_mode
+        thread.grad_enabled = previous_mode
 
     if targets is None:
         return None

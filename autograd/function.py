@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 
 from .errors import EngineError
-from .grad_mode import GradMode
-from .tensor import EVENT_ORDER, InPlace, Tensor
+from .state import EVENT_ORDER, HOOK_IDS, Anomaly, InPlace, thread
+from .tensor import Tensor
 
 _FREED = ()  # marks saved values released by a backward pass without retain_graph
 # `_edges` is flat, one (node, output index) pair per forward input: (n0, i0, n1, i1, ...).
@@ -56,12 +56,6 @@ _new = object.__new__
 _make = Tensor._make
 _ndarray = np.ndarray
 _GENERIC = np.generic
-
-
-class Anomaly:
-    """Whether `detect_anomaly()` is on (checked once per op)."""
-
-    enabled = False
 
 
 class Function:
@@ -118,7 +112,7 @@ class Function:
         node._output_meta = None
         arrays = []
         requires = False
-        if GradMode.enabled:
+        if thread.grad_enabled:
             edges: list[Any] = []
             mask = 1  # a leading 1, then one bit per input, set when it needs a gradient
             for a in args:
@@ -224,7 +218,7 @@ class Function:
             return ()
         if InPlace.last > self._seq and self._saved_refs:  # something changed in place since this node was made
             self._check_saved_unchanged(saved)
-        if not GradMode.enabled:
+        if not thread.grad_enabled:
             return saved
         # recording the backward pass (create_graph): hand out Tensors connected to the graph
         out = []
@@ -381,11 +375,8 @@ class AccumulateGrad(Function):
 class RemovableHandle:
     """Returned by `register_hook`; `.remove()` takes the hook off again."""
 
-    _next_id = 0
-
     def __init__(self, hooks: dict, fn: Callable) -> None:
-        RemovableHandle._next_id += 1
-        self.id = RemovableHandle._next_id
+        self.id = next(HOOK_IDS)
         self.hooks = hooks
         hooks[self.id] = fn
 

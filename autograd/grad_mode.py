@@ -1,7 +1,8 @@
-"""Grad modes: whether operations are recorded in the graph.
+"""Grad modes: whether operations are recorded in the graph, per thread as in PyTorch.
 
 `no_grad()`, `enable_grad()` and `set_grad_enabled(flag)` work as context
-managers and as decorators, as in PyTorch.
+managers and as decorators. Each changes the mode of the thread it runs in
+only, and each new thread starts with recording on.
 """
 
 from __future__ import annotations
@@ -10,67 +11,39 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .state import thread
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class GradMode:
-    """The global switch the engine reads on every op (one attribute, no lookup chain)."""
-
-    enabled = True
-
-
 def is_grad_enabled() -> bool:
-    """True when operations are being recorded."""
-    return GradMode.enabled
-
-
-class set_grad_enabled:
-    """Turn recording on or off; as a call, a context manager or a decorator.
-
-    >>> with set_grad_enabled(False):
-    ...     y = x * 2   # not recorded
-    """
-
-    def __init__(self, mode: bool) -> None:
-        self.prev = GradMode.enabled
-        self.mode = bool(mode)
-        GradMode.enabled = self.mode
-
-    def __enter__(self) -> None:
-        pass
-
-    def __exit__(self, *exc: object) -> None:
-        GradMode.enabled = self.prev
-
-    def __call__(self, fn: F) -> F:
-        GradMode.enabled = self.prev  # used as a decorator: undo the switch made in __init__
-        mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+    """True when operations are being recorded in this thread."""
+    return thread.grad_enabled
 
 
 class _GradModeContext:
+    """Set this thread's grad mode for a block (or a decorated function), then restore it."""
+
     mode = True
 
     def __enter__(self) -> None:
-        self.prev = GradMode.enabled
-        GradMode.enabled = self.mode
+        self.prev = thread.grad_enabled
+        thread.grad_enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
-        GradMode.enabled = self.prev
+        thread.grad_enabled = self.prev
 
     def __call__(self, fn: F) -> F:
         mode = self.mode
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
+            previous = thread.grad_enabled
+            thread.grad_enabled = mode
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                thread.grad_enabled = previous
 
         return wrapper  # type: ignore[return-value]
 
@@ -85,3 +58,23 @@ class enable_grad(_GradModeContext):
     """Record operations again inside a `no_grad()` block."""
 
     mode = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """Turn recording on or off in this thread; as a call, a context manager or a decorator.
+
+    >>> with set_grad_enabled(False):
+    ...     y = x * 2   # not recorded
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self.prev = thread.grad_enabled
+        thread.grad_enabled = self.mode  # a plain call takes effect at once, as in PyTorch
+
+    def __enter__(self) -> None:
+        pass  # already switched by __init__; __exit__ restores what was before
+
+    def __call__(self, fn: F) -> F:
+        thread.grad_enabled = self.prev  # used as a decorator: undo the switch made in __init__
+        return super().__call__(fn)

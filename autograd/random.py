@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
-class _Generator:
-    rng = np.random.default_rng()
+from .state import Random
 
 
 def manual_seed(seed: int) -> None:
@@ -17,9 +15,9 @@ def manual_seed(seed: int) -> None:
     """
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"manual_seed: expected a non-negative integer, got {seed!r}")
-    _Generator.rng = np.random.default_rng(int(seed))
+    Random.generator = np.random.default_rng(int(seed))
 
 
 def generator() -> np.random.Generator:
     """The NumPy generator the library draws from (reseeded by `manual_seed`)."""
-    return _Generator.rng
+    return Random.generator

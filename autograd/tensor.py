@@ -12,7 +12,6 @@ tensor(75.)
 from __future__ import annotations
 
 import builtins
-import itertools
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,21 +20,10 @@ import numpy as np
 
 from . import dtypes
 from .errors import DtypeError
+from .state import EVENT_ORDER, Defaults, InPlace
 
 _ndarray = np.ndarray
 _new = object.__new__
-EVENT_ORDER = itertools.count()  # numbers graph nodes as they are made, and in-place changes as they happen
-
-
-class InPlace:
-    """The number (from `EVENT_ORDER`) of the latest in-place change to any tensor.
-
-    A saved tensor was changed after its node was made when its `_changed` number is
-    greater than the node's; when no change at all came after the node, reading its
-    saved tensors skips the check.
-    """
-
-    last = -1
 
 
 class Tensor:
@@ -77,10 +65,10 @@ class Tensor:
     def __init__(self, *args: Any, dtype: Any = None, requires_grad: builtins.bool = False) -> None:
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
             data = args[0]._data if isinstance(args[0], Tensor) else args[0]
-            array = np.array(data, dtype=dtypes.to_dtype(dtype) if dtype is not None else dtypes._Default.dtype)
+            array = np.array(data, dtype=dtypes.to_dtype(dtype) if dtype is not None else Defaults.dtype)
         else:
             shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-            array = np.empty(tuple(int(s) for s in shape), dtype=dtypes.to_dtype(dtype or dtypes._Default.dtype))
+            array = np.empty(tuple(int(s) for s in shape), dtype=dtypes.to_dtype(dtype or Defaults.dtype))
         Tensor._init(self, array, False)
         if requires_grad:
             self.requires_grad = True
@@ -230,7 +218,7 @@ class Tensor:
     def __repr__(self) -> str:
         body = np.array2string(self._array(), separator=", ", precision=4, prefix="tensor(")
         extras = ""
-        if self._data.dtype != dtypes._Default.dtype and self._data.dtype != np.int64 and self._data.dtype != np.bool_:
+        if self._data.dtype != Defaults.dtype and self._data.dtype != np.int64 and self._data.dtype != np.bool_:
             extras += f", dtype=autograd.{self._data.dtype}"
         if self.grad_fn is not None:
             extras += f", grad_fn=<{self.grad_fn.name()}>"

@@ -20,14 +20,14 @@ import numpy as np
 
 from ..errors import DtypeError, ShapeError
 from ..function import Function
-from ..grad_mode import GradMode
+from ..state import thread
 from ..tensor import Tensor
 from .broadcast import unbroadcast
 from .shape import _index_arrays
 
 
 def _check_leaf(t: Tensor, op: str) -> None:
-    if GradMode.enabled and t._requires_grad and t.grad_fn is None:
+    if thread.grad_enabled and t._requires_grad and t.grad_fn is None:
         raise RuntimeError(
             f"{op}: a leaf tensor that requires grad (shape {tuple(t.shape)}) cannot be changed in place "
             "while grad mode is on; wrap the update in `with autograd.no_grad():` or change `t.data`"
@@ -41,7 +41,7 @@ def apply_inplace(t: Tensor, name: str, fn: Callable[..., Tensor], *args: Any, u
     tensor's memory (`np.subtract(w, g, out=w)`): no temporary, as code by hand would do.
     """
     records = False
-    if GradMode.enabled:  # under no_grad (optimiser updates) nothing below can be recorded
+    if thread.grad_enabled:  # under no_grad (optimiser updates) nothing below can be recorded
         _check_leaf(t, name)
         records = t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
     if not records:
@@ -151,7 +151,7 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     _check_leaf(t, "setitem")
     value_requires = isinstance(value, Tensor) and value._requires_grad
     try:
-        if not (GradMode.enabled and (t._requires_grad or value_requires)):
+        if not (thread.grad_enabled and (t._requires_grad or value_requires)):
             t._array()[index] = value._data if isinstance(value, Tensor) else value
             t._bump_version()
             return

@@ -1,0 +1,68 @@
+"""All the state the engine keeps outside tensors and graph nodes, in one place.
+
+PyTorch keeps grad mode per thread and the rest per process; so does this engine.
+
+| state                  | name                   | scope      | what it is                                   |
+|------------------------|------------------------|------------|----------------------------------------------|
+| grad mode              | `thread.grad_enabled`  | per thread | whether ops are recorded; every new thread   |
+|                        |                        |            | starts with it on; `no_grad()` and a         |
+|                        |                        |            | backward pass change only their own thread's |
+| anomaly detection      | `Anomaly.enabled`      | process    | `detect_anomaly()`: check every op for NaN   |
+| default dtype          | `Defaults.dtype`       | process    | what Python floats become (float32)          |
+| random generator       | `Random.generator`     | process    | behind every random function and initialiser |
+|                        |                        |            | (`manual_seed` replaces it)                  |
+| event order            | `EVENT_ORDER`          | process    | numbers graph nodes as they are made and     |
+|                        |                        |            | in-place changes as they happen              |
+| latest in-place change | `InPlace.last`         | process    | the event number of the newest in-place      |
+|                        |                        |            | change to any tensor                         |
+| hook handle ids        | `HOOK_IDS`             | process    | numbers the handles `register_hook` returns  |
+
+The two counters are `itertools.count` objects: taking the next number is one
+step under the interpreter lock, so threads never get the same number. A
+process-wide `InPlace.last` can only make a saved-tensor check run when it was
+not needed, never skip one that was (see `Function.saved_tensors`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+import numpy as np
+
+
+class ThreadState(threading.local):
+    """State that each thread has its own copy of; a new thread starts from these class values."""
+
+    grad_enabled: bool = True
+
+
+thread = ThreadState()
+
+
+class Anomaly:
+    """Whether `detect_anomaly()` is on (read once per op)."""
+
+    enabled = False
+
+
+class Defaults:
+    """The dtype Python floats become (`set_default_dtype`)."""
+
+    dtype: np.dtype = np.dtype(np.float32)
+
+
+class Random:
+    """The NumPy generator behind every random function (`manual_seed` replaces it)."""
+
+    generator: np.random.Generator = np.random.default_rng()
+
+
+class InPlace:
+    """The event number of the latest in-place change to any tensor (-1: none yet)."""
+
+    last = -1
+
+
+EVENT_ORDER = itertools.count()
+HOOK_IDS = itertools.count(1)
