@@ -8,6 +8,8 @@ tensor(75.)
 """
 
 # ruff: noqa: I001  (tensor first: the modules it imports at its end import it back)
+from typing import TYPE_CHECKING, Any
+
 from .tensor import Tensor
 from . import functional
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
@@ -57,68 +59,20 @@ from .function import AccumulateGrad, Function, RemovableHandle
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph_drawing import draw_graph
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .ops.conv import avg_pool2d, conv2d, max_pool2d
-from .ops.elementwise import (
-    abs,
-    add,
-    clamp,
-    clip,
-    clone,
-    cos,
-    div,
-    exp,
-    log,
-    maximum,
-    minimum,
-    mul,
-    neg,
-    pow,
-    relu,
-    sigmoid,
-    sign,
-    sin,
-    sqrt,
-    square,
-    sub,
-    tanh,
-    where,
-)
-from .ops.linalg import dot, matmul, mm
-from .ops.reduction import (
-    amax,
-    argmax,
-    argmin,
-    log_softmax,
-    logsumexp,
-    max,
-    mean,
-    min,
-    softmax,
-    std,
-    sum,
-    var,
-)
-from .ops.shape import (
-    broadcast_to,
-    cat,
-    chunk,
-    expand,
-    flatten,
-    pad,
-    permute,
-    reshape,
-    split,
-    squeeze,
-    stack,
-    t,
-    transpose,
-    unsqueeze,
-)
 from .random import manual_seed
+from . import ops  # noqa: F401  (every module in autograd/ops/: each op registers itself, autograd/registry.py)
+from .registry import EXPORTS
+
+globals().update(EXPORTS)  # the ops' functions: autograd.exp, autograd.sum, autograd.conv2d, ...
+
+if TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any: ...  # for type checkers: the ops registered above
+
 
 __version__ = "0.1.0"
 
-__all__ = [
+__all__ = [  # what autograd exports besides its ops
     "AccumulateGrad",
     "DimError",
     "DtypeError",
@@ -129,36 +83,17 @@ __all__ = [
     "ShapeError",
     "Tensor",
     "Variable",
-    "abs",
-    "add",
-    "amax",
     "arange",
-    "argmax",
-    "argmin",
     "as_tensor",
-    "avg_pool2d",
     "backward",
     "bool",
-    "broadcast_to",
-    "cat",
-    "chunk",
-    "clamp",
-    "clip",
-    "clone",
-    "conv2d",
-    "cos",
     "detect_anomaly",
-    "div",
-    "dot",
     "double",
     "draw_graph",
     "empty",
     "empty_like",
     "enable_grad",
-    "exp",
-    "expand",
     "eye",
-    "flatten",
     "float",
     "float16",
     "float32",
@@ -179,58 +114,23 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "linspace",
-    "log",
-    "log_softmax",
-    "logsumexp",
     "long",
     "manual_seed",
-    "matmul",
-    "max",
-    "max_pool2d",
-    "maximum",
-    "mean",
-    "min",
-    "minimum",
-    "mm",
-    "mul",
-    "neg",
     "no_grad",
     "ones",
     "ones_like",
-    "pad",
-    "permute",
-    "pow",
     "rand",
     "rand_like",
     "randint",
     "randn",
     "randn_like",
     "randperm",
-    "relu",
-    "reshape",
     "set_default_dtype",
     "set_detect_anomaly",
     "set_grad_enabled",
-    "sigmoid",
-    "sign",
-    "sin",
-    "softmax",
-    "split",
-    "sqrt",
-    "square",
-    "squeeze",
-    "stack",
-    "std",
-    "sub",
-    "sum",
-    "t",
-    "tanh",
     "tensor",
-    "transpose",
     "uint8",
-    "unsqueeze",
-    "var",
-    "where",
     "zeros",
     "zeros_like",
 ]
+__all__ += sorted(EXPORTS)  # and the ops

@@ -84,7 +84,7 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False) 
         per_input = []
         for i, x in enumerate(xs):
             if rows[i]:
-                from .ops.shape import stack
+                from .ops.stack import stack
 
                 j = stack(rows[i]).reshape(tuple(o.shape) + tuple(x.shape))
             else:

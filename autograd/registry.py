@@ -6,9 +6,11 @@
         return Mul.apply(a, b)
 
 makes `autograd.mul(a, b)`, `a.mul(b)`, `a * b` and `2 * a` (the reflected form
-swaps the operands back). Importing `autograd` imports every module in
-`autograd/ops/`, so a new op is one new file there (and its tests): nothing else
-lists it.
+swaps the operands back; an op that commutes can list its reflected operator
+with the others, `operators=["__mul__", "__rmul__"]`, and save that call).
+Importing `autograd` imports every module in `autograd/ops/`, so a new op is one
+new file there (and its tests): nothing else lists it. A name registered twice,
+or a method or operator `Tensor` already has, is an error at import.
 """
 
 from __future__ import annotations
@@ -48,14 +50,23 @@ def op(
                 EXPORTS[name] = fn
             if method:
                 attribute = method if isinstance(method, str) and name == fn.__name__ else name
-                setattr(Tensor, attribute, property(fn) if as_property else fn)
+                _bind(attribute, property(fn) if as_property else fn, fn)
         for dunder in operators:
-            setattr(Tensor, dunder, fn)
+            _bind(dunder, fn, fn)
         for dunder in reflected:
-            setattr(Tensor, dunder, _reflected(fn))
+            _bind(dunder, _reflected(fn), fn)
         return fn
 
     return register
+
+
+def _bind(attribute: str, value: Any, fn: Callable[..., Any]) -> None:
+    """Set `Tensor.<attribute>`, unless the class already has it (two ops, or an op and a core method)."""
+    if attribute in vars(Tensor):
+        raise RuntimeError(
+            f"Tensor.{attribute} is already defined; op {fn.__module__}.{fn.__name__} cannot register it"
+        )
+    setattr(Tensor, attribute, value)
 
 
 def _reflected(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -261,7 +261,7 @@ class Tensor:
         fn = self.grad_fn
         if fn is not None:
             return fn
-        ref = self._accumulator
+        ref = self._accumulator  # held weakly: the node holds the leaf
         acc = ref() if ref is not None else None
         if acc is None:
             acc = AccumulateGrad(self)
@@ -344,34 +344,6 @@ class Tensor:
 
     # -- conversions ---------------------------------------------------------------------
 
-    def to(self, dtype: Any) -> Tensor:
-        """This tensor with another dtype (itself when the dtype matches)."""
-        return _ew.cast(self, dtypes.to_dtype(dtype))
-
-    def type(self, dtype: Any) -> Tensor:
-        """This tensor with another dtype."""
-        return self.to(dtype)
-
-    def float(self) -> Tensor:
-        """As float32."""
-        return self.to(dtypes.float32)
-
-    def double(self) -> Tensor:
-        """As float64."""
-        return self.to(dtypes.float64)
-
-    def long(self) -> Tensor:
-        """As int64 (no gradient)."""
-        return self.to(dtypes.int64)
-
-    def int(self) -> Tensor:
-        """As int32 (no gradient)."""
-        return self.to(dtypes.int32)
-
-    def bool(self) -> Tensor:
-        """As bool (no gradient)."""
-        return self.to(dtypes.bool)
-
     def cpu(self) -> Tensor:
         """Itself (there is only the CPU)."""
         return self
@@ -380,381 +352,52 @@ class Tensor:
         """Itself (NumPy handles strides)."""
         return self
 
-    # -- arithmetic operators -------------------------------------------------------------
-
-    def __add__(self, other: Any) -> Tensor:
-        return _ew.Add.apply(self, other)
-
-    def __radd__(self, other: Any) -> Tensor:
-        return _ew.Add.apply(other, self)
-
-    def __sub__(self, other: Any) -> Tensor:
-        return _ew.Sub.apply(self, other)
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return _ew.Sub.apply(other, self)
-
-    def __mul__(self, other: Any) -> Tensor:
-        return _ew.Mul.apply(self, other)
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return _ew.Mul.apply(other, self)
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return _ew.Div.apply(self, other)
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return _ew.Div.apply(other, self)
-
-    def __pow__(self, other: Any) -> Tensor:
-        return _ew.pow(self, other)
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return _ew.pow(other, self)
-
-    def __matmul__(self, other: Any) -> Tensor:
-        return _linalg.matmul(self, other)
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _linalg.matmul(other, self)
-
-    def __neg__(self) -> Tensor:
-        return _ew.Neg.apply(self)
-
     def __pos__(self) -> Tensor:
+        """Itself: +x is x."""
         return self
 
-    def __abs__(self) -> Tensor:
-        return _ew.abs(self)
-
-    # comparisons: no gradient, bool results
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        if other is None:
-            return False
-        return _ew.compare(np.equal, self, other)
-
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
-        if other is None:
-            return True
-        return _ew.compare(np.not_equal, self, other)
-
-    def __lt__(self, other: Any) -> Tensor:
-        return _ew.compare(np.less, self, other)
-
-    def __le__(self, other: Any) -> Tensor:
-        return _ew.compare(np.less_equal, self, other)
-
-    def __gt__(self, other: Any) -> Tensor:
-        return _ew.compare(np.greater, self, other)
-
-    def __ge__(self, other: Any) -> Tensor:
-        return _ew.compare(np.greater_equal, self, other)
-
-    def __invert__(self) -> Tensor:
-        return _ew.logical_not(self)
-
-    def __and__(self, other: Any) -> Tensor:
-        return _ew.compare(np.logical_and, self, other)
-
-    def __or__(self, other: Any) -> Tensor:
-        return _ew.compare(np.logical_or, self, other)
-
-    __hash__ = object.__hash__
-
-    # -- in-place operators ----------------------------------------------------------------
-
-    def add_(self, other: Any, alpha: Any = 1) -> Tensor:
-        """self += alpha * other, in place."""
-        return _inplace.apply_inplace(self, "add_", _ew.Add.apply, other if alpha == 1 else other * alpha, ufunc=np.add)
-
-    def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
-        """self -= alpha * other, in place."""
-        return _inplace.apply_inplace(
-            self, "sub_", _ew.Sub.apply, other if alpha == 1 else other * alpha, ufunc=np.subtract
-        )
-
-    def mul_(self, other: Any) -> Tensor:
-        """self *= other, in place."""
-        return _inplace.apply_inplace(self, "mul_", _ew.Mul.apply, other, ufunc=np.multiply)
-
-    def div_(self, other: Any) -> Tensor:
-        """self /= other, in place."""
-        return _inplace.apply_inplace(self, "div_", _ew.Div.apply, other, ufunc=np.true_divide)
-
-    __iadd__ = add_  # `w -= lr * g` is `w.sub_(lr * g)`, without a call in between
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
-
-    def pow_(self, exponent: Any) -> Tensor:
-        """self **= exponent, in place."""
-        return _inplace.apply_inplace(self, "pow_", _ew.pow, exponent)
-
-    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
-        """Clamp in place."""
-        return _inplace.apply_inplace(self, "clamp_", lambda t: _ew.clamp(t, min, max))
-
-    def relu_(self) -> Tensor:
-        """ReLU in place."""
-        return _inplace.apply_inplace(self, "relu_", _ew.relu)
-
-    def copy_(self, src: Any) -> Tensor:
-        """Copy `src` (broadcast to this shape) into this tensor."""
-        return _inplace.apply_inplace(self, "copy_", _inplace.copy_from, src, ufunc=_inplace.assign)
-
-    def zero_(self) -> Tensor:
-        """Fill with zeros, in place."""
-        return self.fill_(0)
-
-    def fill_(self, value: Any) -> Tensor:
-        """Fill with `value`, in place."""
-        return _inplace.apply_inplace(self, "fill_", _inplace.filled, value, ufunc=_inplace.assign)
-
-    def normal_(self, mean: builtins.float = 0.0, std: builtins.float = 1.0) -> Tensor:
-        """Fill with samples of N(mean, std^2) from the seeded generator."""
-        from .random import generator
-
-        sample = generator().normal(mean, std, size=self.shape)
-        return _inplace.apply_inplace(self, "normal_", _inplace.copy_from, sample)
-
-    def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0) -> Tensor:
-        """Fill with samples of U(a, b) from the seeded generator."""
-        from .random import generator
-
-        sample = generator().uniform(a, b, size=self.shape)
-        return _inplace.apply_inplace(self, "uniform_", _inplace.copy_from, sample)
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        _inplace.setitem(self, index, value)
-
-    # -- ops as methods ------------------------------------------------------------------------
-
-    def __getitem__(self, index: Any) -> Tensor:
-        return _shape.getitem(self, index)
-
-    def add(self, other: Any) -> Tensor:
-        """self + other."""
-        return _ew.Add.apply(self, other)
-
-    def sub(self, other: Any) -> Tensor:
-        """self - other."""
-        return _ew.Sub.apply(self, other)
-
-    def mul(self, other: Any) -> Tensor:
-        """self * other (elementwise, broadcasting)."""
-        return _ew.Mul.apply(self, other)
-
-    def div(self, other: Any) -> Tensor:
-        """self / other."""
-        return _ew.Div.apply(self, other)
-
-    def pow(self, exponent: Any) -> Tensor:
-        """self ** exponent."""
-        return _ew.pow(self, exponent)
-
-    def neg(self) -> Tensor:
-        """-self."""
-        return _ew.Neg.apply(self)
-
-    def abs(self) -> Tensor:
-        """|self|."""
-        return _ew.abs(self)
-
-    def exp(self) -> Tensor:
-        """e ** self."""
-        return _ew.exp(self)
-
-    def log(self) -> Tensor:
-        """Natural logarithm."""
-        return _ew.log(self)
-
-    def sqrt(self) -> Tensor:
-        """Square root."""
-        return _ew.sqrt(self)
-
-    def sin(self) -> Tensor:
-        """Sine."""
-        return _ew.sin(self)
-
-    def cos(self) -> Tensor:
-        """Cosine."""
-        return _ew.cos(self)
-
-    def tanh(self) -> Tensor:
-        """Hyperbolic tangent."""
-        return _ew.tanh(self)
-
-    def sigmoid(self) -> Tensor:
-        """1 / (1 + e ** -self), computed stably."""
-        return _ew.sigmoid(self)
-
-    def relu(self) -> Tensor:
-        """max(self, 0)."""
-        return _ew.relu(self)
-
-    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
-        """Limit values to [min, max]; `h.clamp(min=0)` is ReLU."""
-        return _ew.clamp(self, min, max)
-
-    clip = clamp
-
-    def maximum(self, other: Any) -> Tensor:
-        """Elementwise maximum."""
-        return _ew.maximum(self, other)
-
-    def minimum(self, other: Any) -> Tensor:
-        """Elementwise minimum."""
-        return _ew.minimum(self, other)
-
-    def sign(self) -> Tensor:
-        """-1, 0 or 1 (no gradient)."""
-        return _ew.sign(self)
-
-    def matmul(self, other: Any) -> Tensor:
-        """Matrix product, as `@`."""
-        return _linalg.matmul(self, other)
-
-    def mm(self, other: Any) -> Tensor:
-        """Product of two 2-D tensors."""
-        return _linalg.mm(self, other)
-
-    def dot(self, other: Any) -> Tensor:
-        """Inner product of two 1-D tensors."""
-        return _linalg.dot(self, other)
-
-    def sum(self, dim: Any = None, keepdim: builtins.bool = False, *, axis: Any = None, keepdims: Any = None) -> Tensor:
-        """Sum over `dim` (all dimensions by default)."""
-        return _red.sum(self, dim if axis is None else axis, keepdim if keepdims is None else keepdims)
-
-    def mean(
-        self, dim: Any = None, keepdim: builtins.bool = False, *, axis: Any = None, keepdims: Any = None
-    ) -> Tensor:
-        """Mean over `dim` (all dimensions by default)."""
-        return _red.mean(self, dim if axis is None else axis, keepdim if keepdims is None else keepdims)
-
-    def var(
-        self, dim: Any = None, keepdim: builtins.bool = False, *, unbiased: Any = None, correction: Any = None
-    ) -> Tensor:
-        """Variance over `dim`; unbiased (correction=1) by default."""
-        return _red.var(self, dim, keepdim=keepdim, unbiased=unbiased, correction=correction)
-
-    def std(
-        self, dim: Any = None, keepdim: builtins.bool = False, *, unbiased: Any = None, correction: Any = None
-    ) -> Tensor:
-        """Standard deviation over `dim`; unbiased (correction=1) by default."""
-        return _red.std(self, dim, keepdim=keepdim, unbiased=unbiased, correction=correction)
-
-    def max(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
-        """The largest value, or (values, indices) along `dim`."""
-        return _red.max(self, dim, keepdim)
-
-    def min(self, dim: Any = None, keepdim: builtins.bool = False) -> Any:
-        """The smallest value, or (values, indices) along `dim`."""
-        return _red.min(self, dim, keepdim)
-
-    def argmax(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-        """Index of the largest value (no gradient)."""
-        return _red.argmax(self, dim, keepdim)
-
-    def argmin(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-        """Index of the smallest value (no gradient)."""
-        return _red.argmin(self, dim, keepdim)
-
-    def logsumexp(self, dim: Any = None, keepdim: builtins.bool = False) -> Tensor:
-        """log(sum(exp(self))) over `dim`, computed stably."""
-        return _red.logsumexp(self, dim, keepdim)
-
-    def softmax(self, dim: builtins.int = -1) -> Tensor:
-        """exp(self) / sum(exp(self)) along `dim`."""
-        return _red.softmax(self, dim)
-
-    def log_softmax(self, dim: builtins.int = -1) -> Tensor:
-        """log(softmax(self)) along `dim`, computed stably."""
-        return _red.log_softmax(self, dim)
-
-    def all(self) -> Tensor:
-        """True when every element is non-zero (no gradient)."""
-        return Tensor._make(np.all(self._data))
-
-    def any(self) -> Tensor:
-        """True when some element is non-zero (no gradient)."""
-        return Tensor._make(np.any(self._data))
-
-    def reshape(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape; one size may be -1."""
-        return _shape.reshape(self, *shape)
-
-    def view(self, *shape: Any) -> Tensor:
-        """As `reshape` (NumPy views whenever it can)."""
-        return _shape.reshape(self, *shape)
-
-    def view_as(self, other: Tensor) -> Tensor:
-        """Reshape to `other`'s shape."""
-        return _shape.reshape(self, other.shape)
-
-    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
-        """Merge dimensions start_dim..end_dim into one."""
-        return _shape.flatten(self, start_dim, end_dim)
-
-    def transpose(self, dim0: builtins.int, dim1: builtins.int) -> Tensor:
-        """Swap two dimensions."""
-        return _shape.transpose(self, dim0, dim1)
-
-    swapaxes = transpose
-
-    def t(self) -> Tensor:
-        """Transpose of a tensor of at most 2 dimensions."""
-        return _shape.t(self)
-
-    @property
-    def T(self) -> Tensor:
-        """All dimensions reversed (a 1-D tensor is returned unchanged)."""
-        return _shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
-
-    @property
-    def mT(self) -> Tensor:
-        """The last two dimensions swapped."""
-        return _shape.transpose(self, -2, -1)
-
-    def permute(self, *dims: Any) -> Tensor:
-        """Reorder dimensions."""
-        return _shape.permute(self, *dims)
-
-    def squeeze(self, dim: Any = None) -> Tensor:
-        """Remove dimensions of size 1 (all, or the one given)."""
-        return _shape.squeeze(self, dim)
-
-    def unsqueeze(self, dim: builtins.int) -> Tensor:
-        """Insert a dimension of size 1 at `dim`."""
-        return _shape.unsqueeze(self, dim)
-
-    def expand(self, *sizes: Any) -> Tensor:
-        """Broadcast to a larger shape (-1 keeps a size)."""
-        return _shape.expand(self, *sizes)
-
-    def expand_as(self, other: Tensor) -> Tensor:
-        """Broadcast to `other`'s shape."""
-        return _shape.expand(self, other.shape)
-
-    def split(self, split_size_or_sections: Any, dim: builtins.int = 0) -> tuple[Tensor, ...]:
-        """Cut into chunks of a size (or of the sizes listed) along `dim`."""
-        return _shape.split(self, split_size_or_sections, dim)
-
-    def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> tuple[Tensor, ...]:
-        """Cut into `chunks` nearly equal parts along `dim`."""
-        return _shape.chunk(self, chunks, dim)
-
-    def clone(self) -> Tensor:
-        """A copy with its own memory, still connected to the graph."""
-        return _ew.clone(self)
+    __hash__ = object.__hash__  # tensors compare elementwise (`==` is an op), so they hash by identity
+
+    # -- ops -----------------------------------------------------------------------------------
+    # Every op's method and operator (`x.exp()`, `x + y`, `x[0]`, `x.T`) is bound to this class by
+    # its registration in autograd/ops/ (`@op(...)` in autograd/registry.py) when `autograd` is
+    # imported. For type checkers, these stubs say the same:
+
+    if TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any: ...  # the registered methods: exp, sum, reshape, T, ...
+        def __getitem__(self, index: Any) -> Tensor: ...
+        def __setitem__(self, index: Any, value: Any) -> None: ...
+        def __add__(self, other: Any) -> Tensor: ...
+        def __radd__(self, other: Any) -> Tensor: ...
+        def __iadd__(self, other: Any) -> Tensor: ...
+        def __sub__(self, other: Any) -> Tensor: ...
+        def __rsub__(self, other: Any) -> Tensor: ...
+        def __isub__(self, other: Any) -> Tensor: ...
+        def __mul__(self, other: Any) -> Tensor: ...
+        def __rmul__(self, other: Any) -> Tensor: ...
+        def __imul__(self, other: Any) -> Tensor: ...
+        def __truediv__(self, other: Any) -> Tensor: ...
+        def __rtruediv__(self, other: Any) -> Tensor: ...
+        def __itruediv__(self, other: Any) -> Tensor: ...
+        def __pow__(self, other: Any) -> Tensor: ...
+        def __rpow__(self, other: Any) -> Tensor: ...
+        def __matmul__(self, other: Any) -> Tensor: ...
+        def __rmatmul__(self, other: Any) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __eq__(self, other: Any) -> Any: ...  # type: ignore[override]
+        def __ne__(self, other: Any) -> Any: ...  # type: ignore[override]
+        def __lt__(self, other: Any) -> Tensor: ...
+        def __le__(self, other: Any) -> Tensor: ...
+        def __gt__(self, other: Any) -> Tensor: ...
+        def __ge__(self, other: Any) -> Tensor: ...
+        def __and__(self, other: Any) -> Tensor: ...
+        def __or__(self, other: Any) -> Tensor: ...
+        def __invert__(self) -> Tensor: ...
 
 
 from .engine import run_backward  # noqa: E402
 from .function import AccumulateGrad, RemovableHandle  # noqa: E402
-from .ops import elementwise as _ew  # noqa: E402
-from .ops import inplace as _inplace  # noqa: E402
-from .ops import linalg as _linalg  # noqa: E402
-from .ops import reduction as _red  # noqa: E402
-from .ops import shape as _shape  # noqa: E402
 
 __all__ = ["Tensor"]

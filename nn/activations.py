@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import autograd
 from autograd import Tensor
-from autograd.ops.elementwise import Relu as _ReluOp
 
 from . import functional as F  # noqa: N812 - the name PyTorch code uses
 from .module import Module
@@ -22,7 +21,7 @@ class ReLU(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
         """Apply ReLU."""
-        return input.relu_() if self.inplace else _ReluOp.apply(input)  # the op itself: one call less per layer
+        return input.relu_() if self.inplace else autograd.relu(input)
 
     def extra_repr(self) -> str:
         """`inplace=True` when set, else nothing."""

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd.ops.conv import SlidingWindows, WindowScatter
+from autograd.ops.pooling import WindowScatter
+from autograd.ops.sliding_windows import SlidingWindows
 
 # -- references -------------------------------------------------------------------------------
 

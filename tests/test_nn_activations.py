@@ -15,7 +15,8 @@ import autograd
 import nn
 import nn.functional as F  # noqa: N812 - the name PyTorch code uses
 from autograd import Tensor
-from autograd.ops.special import erf, erf_array, erfc, erfc_array
+from autograd.ops.erf import erf, erfc
+from autograd.ops.erf_numerics import erf_array, erfc_array
 
 math_erf = np.vectorize(math.erf)
 math_erfc = np.vectorize(math.erfc)

@@ -1,10 +1,15 @@
-"""Broadcasting in both directions: `broadcast_view` stretches, `unbroadcast` sums back."""
+"""Broadcasting in both directions: `broadcast_view` stretches, `unbroadcast` sums back; `shape_of` any operand."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+
+
+def shape_of(x: Any) -> tuple[int, ...]:
+    """The shape of an operand: an array's or a tensor's, () for a Python number."""
+    return x.shape if hasattr(x, "shape") else ()
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:

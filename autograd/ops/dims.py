@@ -1,7 +1,8 @@
-"""Checking `dim` arguments against a tensor's number of dimensions."""
+"""Reading `dim` and shape arguments: checked against a tensor's number of dimensions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import DimError
@@ -30,3 +31,26 @@ def normalize_dims(dim: Any, ndim: int, op: str) -> tuple[int, ...] | None:
             raise DimError(f"{op}: dim {tuple(dim)} names a dimension twice")
         return dims
     return (normalize_dim(dim, ndim, op),)
+
+
+def reduction_axes(dim: Any, x: Any, op: str) -> tuple[int, ...] | None:
+    """A reduction's `dim` as NumPy axes (None: all); a 0-d tensor takes dim 0 or -1, as in PyTorch,
+    and reduces to itself."""
+    if dim is None:
+        return None
+    axes = normalize_dims(dim, x.ndim, op)
+    return None if x.ndim == 0 else axes
+
+
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The shape a reduction over `axes` has with `keepdim=True`: each reduced dimension becomes 1."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def sizes_argument(sizes: Sequence[Any]) -> tuple[int, ...]:
+    """Sizes given as varargs or as one sequence (`x.reshape(3, 2)`, `x.reshape((3, 2))`), as a tuple of ints."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = sizes[0]
+    return tuple(int(s) for s in sizes)

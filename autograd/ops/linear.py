@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..errors import ShapeError
 from ..function import Function
+from ..registry import op
 from ..tensor import Tensor
 
 
@@ -50,23 +51,32 @@ class Linear(Function):
         return gx, gw, gb
 
 
+@op(method=False)  # torch.nn.functional.linear: no Tensor method, as in PyTorch
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002 - PyTorch's name
     """x @ weight.T + bias over the last dimension of `input` (one graph node).
 
     >>> linear(ones(5, 3), ones(2, 3), zeros(2)).shape
     (5, 2)
     """
-    w_shape = tuple(weight.shape)
-    x_shape = tuple(input.shape)
+    w_shape = weight.shape
+    x_shape = input.shape
+    if (
+        len(w_shape) != 2
+        or not x_shape
+        or x_shape[-1] != w_shape[1]
+        or (bias is not None and bias.shape != (w_shape[0],))
+    ):
+        raise _shape_error(tuple(x_shape), tuple(w_shape), None if bias is None else tuple(bias.shape))
+    return Linear.apply(input, weight, bias)
+
+
+def _shape_error(x_shape: tuple[int, ...], w_shape: tuple[int, ...], b_shape: tuple[int, ...] | None) -> ShapeError:
+    """The error for arguments whose shapes do not fit, naming the first mismatch."""
     if len(w_shape) != 2:
-        raise ShapeError(f"linear: weight must be 2-D (out_features, in_features), got shape {w_shape}")
+        return ShapeError(f"linear: weight must be 2-D (out_features, in_features), got shape {w_shape}")
     if not x_shape or x_shape[-1] != w_shape[1]:
-        raise ShapeError(
+        return ShapeError(
             f"linear: input of shape {x_shape} does not fit weight of shape {w_shape} "
             f"(the input's last dimension must be in_features = {w_shape[1]})"
         )
-    if bias is not None and tuple(bias.shape) != (w_shape[0],):
-        raise ShapeError(
-            f"linear: bias must have shape ({w_shape[0]},) to match weight {w_shape}, got {tuple(bias.shape)}"
-        )
-    return Linear.apply(input, weight, bias)
+    return ShapeError(f"linear: bias must have shape ({w_shape[0]},) to match weight {w_shape}, got {b_shape}")

@@ -1,7 +1,4 @@
-"""Activation ops of neural networks that the elementwise ops do not cover: `leaky_relu`, `gelu`.
-
-(`relu`, `sigmoid`, `tanh` and `softmax` live with the elementwise and reduction ops.)
-"""
+"""gelu: the Gaussian error linear unit x * Phi(x), exact (through erfc) or in its tanh approximation."""
 
 from __future__ import annotations
 
@@ -10,10 +7,12 @@ import math
 import numpy as np
 
 from ..function import Function
+from ..registry import op
 from ..tensor import Tensor
-from .elementwise import Exp
-from .elementwise import Tanh as TanhOp
-from .special import Erfc, erfc_array
+from .erf import Erfc
+from .erf_numerics import erfc_array
+from .exp import Exp
+from .tanh import Tanh
 
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -21,19 +20,10 @@ _TANH_SCALE = math.sqrt(2.0 / math.pi)  # GELU's tanh form: tanh(sqrt(2/pi) (x +
 _TANH_CUBIC = 0.044715
 
 
-class LeakyRelu(Function):
-    @staticmethod
-    def forward(ctx, x, negative_slope):  # type: ignore[no-untyped-def]
-        ctx.scale = np.where(x > 0, 1.0, negative_slope).astype(x.dtype)  # slope of each piece
-        return x * ctx.scale
-
-    @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d lrelu(x) = ([x > 0] + slope [x <= 0]) dx
-        return grad * ctx.scale, None
-
-
 class Gelu(Function):
     """x * Phi(x), Phi the standard normal CDF (the exact form, through erfc so the left tail stays accurate)."""
+
+    __slots__ = ("cdf",)
 
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
@@ -54,6 +44,8 @@ class Gelu(Function):
 class GeluTanh(Function):
     """GELU's tanh approximation: x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
 
+    __slots__ = ("t",)
+
     @staticmethod
     def forward(ctx, x):  # type: ignore[no-untyped-def]
         t = np.tanh(_TANH_SCALE * (x + _TANH_CUBIC * x * x * x))
@@ -65,16 +57,12 @@ class GeluTanh(Function):
     def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 c x^2)
         (x,) = ctx.saved_tensors
         x2 = x * x
-        t = TanhOp.call(_TANH_SCALE * (x + _TANH_CUBIC * x2 * x)) if isinstance(grad, Tensor) else ctx.t
+        t = Tanh.call(_TANH_SCALE * (x + _TANH_CUBIC * x2 * x)) if isinstance(grad, Tensor) else ctx.t
         inner_slope = _TANH_SCALE * (1 + 3 * _TANH_CUBIC * x2)
         return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * inner_slope)
 
 
-def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """x where x > 0, negative_slope * x elsewhere."""
-    return LeakyRelu.apply(x, negative_slope)
-
-
+@op(method=False)  # torch.nn.functional.gelu: no Tensor method, as in PyTorch
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit x * Phi(x): exact (erf) form, or `approximate='tanh'`."""
     if approximate == "none":

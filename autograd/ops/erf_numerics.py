@@ -1,4 +1,4 @@
-"""The error function: `erf` and `erfc` on NumPy arrays (NumPy has none), and as differentiable ops.
+"""The error function on NumPy arrays (NumPy has none): `erf_array` and `erfc_array`, behind the `erf` op.
 
 Two Chebyshev expansions, fitted when the module is imported to `math.erf` and
 `math.erfc` at Chebyshev nodes (so there are no magic constants to trust):
@@ -20,13 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function
-from ..tensor import Tensor
-
 _SMALL = 2.0  # below: the series region of erf; above: the asymptotic region of erfc
 _T_MIN, _T_MAX = 1.0 / 26.0, 1.0 / _SMALL  # the range of t = 1/x where Q is fitted
 _T_FLOOR = 1.0 / 28.0  # exp(-x^2) is 0 beyond x = 28: Q is not needed there
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _PI_REMAINDER = 1.2246467991473532e-16  # pi - float(pi): with it, pi in extended precision
 
 
@@ -49,7 +46,7 @@ def _chebyshev_fit(f: Any, lo: float, hi: float, degree: int) -> np.ndarray:
 
 def _erf_over_x(u: float) -> float:
     """erf(sqrt(u)) / sqrt(u), the smooth function behind erf near 0."""
-    return math.erf(math.sqrt(u)) / math.sqrt(u) if u > 0 else _TWO_OVER_SQRT_PI
+    return math.erf(math.sqrt(u)) / math.sqrt(u) if u > 0 else TWO_OVER_SQRT_PI
 
 
 def _scaled_erfc(t: float) -> float:
@@ -135,41 +132,3 @@ def erfc_array(x: Any) -> np.ndarray:
         tail = _erfc_large(np.abs(big))
         out[large] = np.where(big > 0, tail, 2.0 - tail)
     return out.astype(dtype, copy=False)
-
-
-class Erf(Function):
-    @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
-        ctx.save_for_backward(x)
-        return erf_array(x)
-
-    @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d erf(x) = 2/sqrt(pi) exp(-x^2) dx
-        (x,) = ctx.saved_tensors
-        from .elementwise import Exp
-
-        return grad * (_TWO_OVER_SQRT_PI * Exp.call(-(x * x)))
-
-
-class Erfc(Function):
-    @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
-        ctx.save_for_backward(x)
-        return erfc_array(x)
-
-    @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d erfc(x) = -2/sqrt(pi) exp(-x^2) dx
-        (x,) = ctx.saved_tensors
-        from .elementwise import Exp
-
-        return grad * (-_TWO_OVER_SQRT_PI * Exp.call(-(x * x)))
-
-
-def erf(x: Tensor) -> Tensor:
-    """The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to x, differentiable."""
-    return Erf.apply(x)
-
-
-def erfc(x: Tensor) -> Tensor:
-    """The complementary error function 1 - erf(x), accurate where erf(x) is close to 1."""
-    return Erfc.apply(x)

@@ -1,4 +1,4 @@
-"""Matrix products: `matmul` (1-D, 2-D, batched, broadcast batch dimensions), `mm`, `dot`."""
+"""matmul: the matrix product `a @ b` (1-D, 2-D, batched, broadcast batch dimensions); `mm` and `dot`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..function import Function
+from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
 
@@ -67,6 +68,7 @@ def _mismatch(op: str, a: Tensor, b: Tensor) -> ShapeError:
     return ShapeError(f"{op}: batch dimensions of shapes {sa} and {sb} do not broadcast")
 
 
+@op(operators=["__matmul__"], reflected=["__rmatmul__"])
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with NumPy's rules: `a @ b`; batch dimensions broadcast.
 
@@ -83,6 +85,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         raise _mismatch("matmul", a, b) from None
 
 
+@op()
 def mm(a: Tensor, b: Tensor) -> Tensor:
     """Product of two 2-D tensors."""
     if a._data.ndim != 2 or b._data.ndim != 2:
@@ -93,6 +96,7 @@ def mm(a: Tensor, b: Tensor) -> Tensor:
         raise _mismatch("mm", a, b) from None
 
 
+@op()
 def dot(a: Tensor, b: Tensor) -> Tensor:
     """Inner product of two 1-D tensors."""
     if a.ndim != 1 or b.ndim != 1:

@@ -1,0 +1,95 @@
+"""In-place changes (`add_`, `mul_`, `copy_`, `fill_`, `t[index] = value`, ...): the engine's part.
+
+The ops in `autograd/ops/` say what value an in-place method computes; this
+module stores it into the tensor's memory. Two paths, as in PyTorch:
+
+- nothing is recorded (grad mode off, or no tensor involved requires grad):
+  NumPy changes the array in place and the version counter goes up;
+- otherwise the op is recorded out of place, its result is copied into the
+  tensor's memory and the tensor's `grad_fn` moves to the new node.
+
+A leaf that requires grad cannot be changed in place while grad mode is on,
+and a tensor saved for a pending backward that is changed makes that backward
+raise (the version counter tells).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .errors import DtypeError, ShapeError
+from .grad_mode import is_grad_enabled
+from .tensor import Tensor
+
+
+def check_leaf(t: Tensor, op: str) -> None:
+    """Refuse to change a leaf that requires grad while grad mode is on (its gradient would be wrong)."""
+    if t._requires_grad and t.grad_fn is None and is_grad_enabled():
+        raise RuntimeError(
+            f"{op}: a leaf tensor that requires grad (shape {tuple(t.shape)}) cannot be changed in place "
+            "while grad mode is on; wrap the update in `with autograd.no_grad():` or change `t.data`"
+        )
+
+
+def apply_inplace(t: Tensor, name: str, fn: Callable[..., Tensor], *args: Any, ufunc: Any = None) -> Tensor:
+    """Compute `fn(t, *args)` and store the result in `t`'s memory (`name` is the method, for errors).
+
+    When nothing is recorded and `ufunc` is given, NumPy computes straight into the
+    tensor's memory (`np.subtract(w, g, out=w)`): no temporary, as code by hand would do.
+    """
+    records = False
+    if is_grad_enabled():  # under no_grad (optimiser updates) nothing below can be recorded
+        check_leaf(t, name)
+        records = t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
+    if not records:
+        if ufunc is not None:
+            array = t._data
+            if type(array) is not np.ndarray:
+                array = t._array()
+            other = args[0]._data if isinstance(args[0], Tensor) else args[0]
+            try:
+                ufunc(array, other, out=array)
+            except ValueError:
+                raise ShapeError(
+                    f"{name}: an operand of shape {tuple(np.shape(other))} cannot be broadcast to the "
+                    f"tensor's shape {tuple(array.shape)} (an in-place op keeps the shape)"
+                ) from None
+            except TypeError as e:
+                raise DtypeError(f"{name}: {e}") from None
+        else:
+            result = fn(Tensor._make(t._data), *args)
+            store(t, result._data, name)
+        t._bump_version()
+        return t
+    base = t._base
+    if base is not None and base._requires_grad:
+        raise RuntimeError(
+            f"{name}: in-place change of a view of a tensor that requires grad is not supported; "
+            "change the base tensor, or use an out-of-place op"
+        )
+    result = fn(t, *args)
+    store(t, result._data, name)
+    t._bump_version()
+    t.grad_fn = result.grad_fn
+    t._output_nr = result._output_nr
+    t._requires_grad = result._requires_grad
+    return t
+
+
+def assign(array: np.ndarray, value: Any, out: np.ndarray) -> None:
+    """`out[...] = value`, shaped like a ufunc call so `fill_`/`copy_` take the direct path."""
+    out[...] = value
+
+
+def store(t: Tensor, value: Any, op: str) -> None:
+    """Copy `value` into `t`'s memory, which keeps its shape and dtype."""
+    target = t._array()
+    if np.shape(value) != target.shape:
+        raise ShapeError(
+            f"{op}: the result has shape {tuple(np.shape(value))} but an in-place op must keep the "
+            f"tensor's shape {tuple(target.shape)}"
+        )
+    np.copyto(target, value, casting="unsafe")

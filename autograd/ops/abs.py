@@ -1,0 +1,28 @@
+"""abs: |x|."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Abs(Function):
+    __slots__ = ("sign",)
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        ctx.sign = np.sign(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d|x| = sign(x) dx
+        return grad * ctx.sign
+
+
+@op(operators=["__abs__"])
+def abs(x: Tensor) -> Tensor:  # noqa: A001 - torch.abs
+    """|x|; the gradient at 0 is 0."""
+    return Abs.apply(x)

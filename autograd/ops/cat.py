@@ -1,0 +1,49 @@
+"""cat: join tensors along an existing dimension."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+from .dims import normalize_dim
+
+
+class Cat(Function):
+    __slots__ = ("dim", "bounds")
+
+    @staticmethod
+    def forward(ctx, dim, *xs):  # type: ignore[no-untyped-def]
+        ctx.dim = dim
+        ctx.bounds = np.cumsum([0] + [x.shape[dim] for x in xs])
+        return np.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # each input gets its slice
+        lead = (slice(None),) * ctx.dim
+        b = ctx.bounds
+        return (None,) + tuple(grad[lead + (slice(b[i], b[i + 1]),)] for i in range(len(b) - 1))
+
+
+def tensors_to_join(op: str, tensors: Any) -> list[Any]:
+    """The list `cat` or `stack` was given, each element a Tensor (arrays are wrapped)."""
+    if isinstance(tensors, Tensor) or not len(tensors):
+        raise TypeError(f"{op}: expected a non-empty list of tensors")
+    return [t if isinstance(t, Tensor) else Tensor._make(np.asarray(t)) for t in tensors]
+
+
+@op(method=False)
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing dimension: `cat([x, y], dim=0)`."""
+    ts = tensors_to_join("cat", tensors)
+    d = normalize_dim(dim, ts[0].ndim, "cat")
+    ref = ts[0].shape
+    for t_ in ts[1:]:
+        if t_.ndim != len(ref) or any(a != b for i, (a, b) in enumerate(zip(t_.shape, ref)) if i != d):
+            raise ShapeError(f"cat: shapes {[tuple(x.shape) for x in ts]} must match except in dimension {d}")
+    return Cat.apply(d, *ts)

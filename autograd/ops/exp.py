@@ -1,0 +1,30 @@
+"""exp: e ** x."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Exp(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(e^x) = e^x dx
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+@op()
+def exp(x: Tensor) -> Tensor:
+    """e ** x, elementwise."""
+    return Exp.apply(x)

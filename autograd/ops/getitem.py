@@ -1,0 +1,86 @@
+"""Indexing `x[index]`: ints, slices, None, Ellipsis, boolean masks and integer arrays, as NumPy indexes.
+
+`GetItem` and `IndexAdd` (its adjoint: scatter-add) are each other's backward.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class GetItem(Function):
+    __slots__ = ("in_shape", "index")
+
+    is_view = True  # for basic indexing; NumPy copies for advanced indexing (data.base is None then)
+
+    @staticmethod
+    def forward(ctx, x, index):  # type: ignore[no-untyped-def]
+        ctx.in_shape, ctx.index = x.shape, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # scatter-add the gradient back
+        return IndexAdd.call(grad, ctx.index, ctx.in_shape), None
+
+
+class IndexAdd(Function):
+    """zeros(shape) with `values` added at `index` (repeated indices accumulate): GetItem's adjoint."""
+
+    __slots__ = ("index",)
+
+    @staticmethod
+    def forward(ctx, values, index, shape):  # type: ignore[no-untyped-def]
+        ctx.index = index
+        out = np.zeros(shape, dtype=np.result_type(values))
+        if is_basic_index(index):
+            out[index] = values
+        else:
+            np.add.at(out, index, values)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # gather back
+        return GetItem.call(grad, ctx.index), None, None
+
+
+def is_basic_index(index: Any) -> bool:
+    """True for an index of ints, slices, None and Ellipsis only (NumPy returns a view, and no place repeats)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
+
+
+def index_arrays(index: Any) -> Any:
+    """The index with the Tensors and lists inside it turned into NumPy arrays."""
+    if isinstance(index, tuple):
+        return tuple(index_arrays(i) for i in index)
+    if isinstance(index, Tensor):
+        return index._array()
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _describe(index: Any) -> str:
+    if isinstance(index, np.ndarray):
+        return f"array of shape {index.shape}" if index.size > 8 else str(index.tolist())
+    if isinstance(index, tuple):
+        return "[" + ", ".join(_describe(i) for i in index) + "]"
+    return repr(index)
+
+
+@op(method=False, export=False, operators=["__getitem__"])
+def getitem(x: Tensor, index: Any) -> Tensor:
+    """`x[index]`: ints, slices, None, Ellipsis, bool masks and integer arrays, as NumPy indexes."""
+    index = index_arrays(index)
+    try:
+        return GetItem.apply(x, index)
+    except IndexError as e:
+        raise IndexError(
+            f"index {_describe(index)} is out of bounds for a tensor of shape {tuple(x.shape)}: {e}"
+        ) from None

@@ -1,0 +1,91 @@
+"""max, min and amax: the largest (smallest) element, or values and indices along a dimension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+from .dims import normalize_dim, reduction_axes
+
+
+class MaxAll(Function):
+    """The largest element; ties share the gradient equally."""
+
+    __slots__ = ("weight", "kept")
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
+        out = np.max(x, axis=axes, keepdims=True)
+        mask = x == out
+        ctx.weight = (mask / mask.sum(axis=axes, keepdims=True)).astype(x.dtype)
+        ctx.kept = out.shape
+        return (
+            out
+            if keepdim
+            else out.reshape(tuple(s for i, s in enumerate(x.shape) if axes is not None and i not in axes))
+        )
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d max = [x is the max] / #ties
+        return grad.reshape(ctx.kept) * ctx.weight, None, None
+
+
+class MaxDim(Function):
+    """(values, indices) of the largest element along one dim; the gradient goes to that index."""
+
+    __slots__ = ("onehot", "kept")
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, largest):  # type: ignore[no-untyped-def]
+        idx = np.argmax(x, axis=dim) if largest else np.argmin(x, axis=dim)
+        idx_k = np.expand_dims(idx, dim)
+        values = np.take_along_axis(x, idx_k, axis=dim)
+        ctx.onehot = (np.arange(x.shape[dim]).reshape([-1 if i == dim else 1 for i in range(x.ndim)]) == idx_k).astype(
+            x.dtype
+        )
+        ctx.kept = values.shape
+        if not keepdim:
+            values = values.reshape(idx.shape)
+            idx_k = idx
+        return values, idx_k
+
+    @staticmethod
+    def backward(ctx, grad, _grad_indices):  # type: ignore[no-untyped-def]  # one-hot at the chosen index
+        return grad.reshape(ctx.kept) * ctx.onehot, None, None, None
+
+
+def _extreme(x: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:
+    name = "max" if largest else "min"
+    if x.numel() == 0:
+        raise ValueError(f"{name}: the tensor of shape {x.shape} is empty")
+    if dim is None:
+        if largest:
+            return MaxAll.apply(x, None, keepdim)
+        return -MaxAll.apply(-x, None, keepdim)
+    d = normalize_dim(dim, x.ndim, name)
+    if x.ndim == 0:  # PyTorch: a 0-d tensor is its own max along dim 0, at index 0
+        return MaxDim.apply(x.reshape(1), 0, False, largest)
+    values, indices = MaxDim.apply(x, d, keepdim, largest)
+    return values, indices
+
+
+@op()
+def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - torch.max
+    """The largest element, or `(values, indices)` along `dim`."""
+    return _extreme(x, dim, keepdim, True)
+
+
+@op()
+def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - torch.min
+    """The smallest element, or `(values, indices)` along `dim`."""
+    return _extreme(x, dim, keepdim, False)
+
+
+@op()
+def amax(x: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """The largest values over `dim` (ties share the gradient)."""
+    return MaxAll.apply(x, reduction_axes(dim, x, "amax"), keepdim)

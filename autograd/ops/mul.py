@@ -1,0 +1,47 @@
+"""mul: a * b elementwise, broadcasting; and its in-place form `a.mul_(b)`, `a *= b`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..inplace import apply_inplace
+from ..registry import op
+from ..tensor import Tensor
+from .broadcast import unbroadcast
+
+
+class Mul(Function):
+    __slots__ = ("a_shape", "b_shape")
+
+    @staticmethod
+    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+        need_a, need_b = ctx.needs_input_grad
+        if need_a or need_b:
+            ctx.a_shape = a.shape if need_a else None
+            ctx.b_shape = b.shape if need_b else None
+            ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(ab) = b da + a db
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (
+            unbroadcast(grad * b, ctx.a_shape) if need_a else None,
+            unbroadcast(grad * a, ctx.b_shape) if need_b else None,
+        )
+
+
+@op(operators=["__mul__", "__rmul__"])  # multiplication commutes: `2 * x` is `x * 2`
+def mul(a: Any, b: Any) -> Tensor:
+    """a * b elementwise, broadcasting."""
+    return Mul.apply(a, b)
+
+
+@op(export=False, operators=["__imul__"])
+def mul_(self: Tensor, other: Any) -> Tensor:
+    """self *= other, in place."""
+    return apply_inplace(self, "mul_", Mul.apply, other, ufunc=np.multiply)

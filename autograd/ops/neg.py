@@ -1,0 +1,25 @@
+"""neg: -x."""
+
+from __future__ import annotations
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Neg(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(-x) = -dx
+        return -grad
+
+
+@op(operators=["__neg__"])
+def neg(x: Tensor) -> Tensor:
+    """-x."""
+    return Neg.apply(x)

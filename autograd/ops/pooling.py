@@ -1,0 +1,166 @@
+"""Pooling on NCHW images: `max_pool2d` and `avg_pool2d`.
+
+Pooling loops over the kH*kW kernel positions, taking a maximum or a sum of
+strided slabs: 30 times faster than `max` over the window axes of a
+`sliding_window_view`. Pooling's gather and scatter (`WindowGather`,
+`WindowScatter`) are each other's backward, so gradients of any order work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+from .sliding_windows import IntPair, SlidingWindows, image_batch, int_pair, windows_for
+
+
+def _window_sum(x: np.ndarray, masks: np.ndarray | None, win: SlidingWindows) -> np.ndarray:
+    """The sum over each window (only where `masks[p]` is set, for kernel position p)."""
+    padded = win.pad(x, 0.0)
+    out = None
+    for p, (i, j) in enumerate(win.positions):
+        slab = padded[:, :, win.rows(i), win.cols(j)]
+        if masks is not None:
+            slab = slab * masks[p]
+        out = slab.copy() if out is None else np.add(out, slab, out=out)
+    assert out is not None
+    return out
+
+
+class WindowGather(Function):
+    """y = sum over each window of x, where a fixed selection of kernel positions is on (all if none).
+
+    Avg-pooling's sum, and the adjoint of `WindowScatter` (max-pooling's double backward).
+    """
+
+    __slots__ = ("win", "masks")
+
+    @staticmethod
+    def forward(ctx, x, masks, win):  # type: ignore[no-untyped-def]
+        ctx.win, ctx.masks = win, masks
+        return _window_sum(x, masks, win)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # linear: the adjoint spreads grad back
+        return WindowScatter.call(grad, ctx.masks, ctx.win), None, None
+
+
+class WindowScatter(Function):
+    """x = each window's value g added onto its pixels, at a fixed selection of kernel positions (all if none).
+
+    Pooling's gradient; linear in g, its own gradient is `WindowGather`.
+    """
+
+    __slots__ = ("win", "masks")
+
+    @staticmethod
+    def forward(ctx, g, masks, win):  # type: ignore[no-untyped-def]
+        ctx.win, ctx.masks = win, masks
+        n, c = g.shape[:2]
+        image = np.zeros((n, c) + win.padded_size, dtype=g.dtype)
+        for p, (i, j) in enumerate(win.positions):
+            slab = image[:, :, win.rows(i), win.cols(j)]
+            value = g if masks is None else g * masks[p]
+            if win.disjoint:
+                slab[...] = value
+            else:
+                slab += value
+        return np.ascontiguousarray(image[(...,) + win.interior()]) if any(win.padding) else image
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # linear: the adjoint gathers grad back
+        return WindowGather.call(grad, ctx.masks, ctx.win), None, None
+
+
+def _first_maxima(padded: np.ndarray, out: np.ndarray, win: SlidingWindows) -> np.ndarray:
+    """(kH*kW, N, C, Ho, Wo) booleans: which kernel position holds each window's first maximum."""
+    masks = np.empty((len(win.positions),) + out.shape, dtype=bool)
+    nan_out = np.isnan(out)
+    has_nan = bool(nan_out.any())  # a NaN in a window is its maximum (as np.maximum and PyTorch have it)
+    taken = None
+    for p, (i, j) in enumerate(win.positions):
+        slab = padded[:, :, win.rows(i), win.cols(j)]
+        hit = np.equal(slab, out, out=masks[p])
+        if has_nan:
+            hit |= np.isnan(slab) & nan_out
+        if taken is None:
+            taken = hit.copy()
+        else:  # a later position wins only where no earlier one did: one winner per window
+            np.greater(hit, taken, out=hit)
+            taken |= hit
+    return masks
+
+
+class MaxPool2d(Function):
+    """y = max over each window of x; the gradient goes to the first maximum of each window, as in PyTorch."""
+
+    __slots__ = ("win",)
+
+    @staticmethod
+    def forward(ctx, x, win):  # type: ignore[no-untyped-def]
+        padded = win.pad(x, -np.inf)
+        out = padded[:, :, win.rows(0), win.cols(0)].copy()  # kernel position (0, 0), then the others
+        for i, j in win.positions[1:]:
+            np.maximum(out, padded[:, :, win.rows(i), win.cols(j)], out=out)
+        if ctx.needs_input_grad[0]:  # found now, so that changing the output in place later is harmless
+            ctx.win = win
+            ctx.save_for_backward(_first_maxima(padded, out, win))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dx = grad at each window's argmax
+        (masks,) = ctx.saved_tensors
+        return WindowScatter.call(grad, masks, ctx.win), None
+
+
+class AvgPool2d(Function):
+    """y = mean over each window of x, padding counted in the window size (PyTorch's default)."""
+
+    __slots__ = ("win", "scale")
+
+    @staticmethod
+    def forward(ctx, x, win):  # type: ignore[no-untyped-def]
+        ctx.win = win
+        ctx.scale = 1.0 / (win.kernel[0] * win.kernel[1])
+        out = _window_sum(x, None, win)
+        out *= ctx.scale
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dx = grad / (kH*kW) on every pixel of the window
+        return WindowScatter.call(grad * ctx.scale, None, ctx.win), None
+
+
+def _pool_windows(op: str, x: Tensor, kernel_size: IntPair, stride: IntPair | None, padding: IntPair) -> SlidingWindows:
+    kernel = int_pair(kernel_size, "kernel_size", op, 1)
+    stride_hw = kernel if stride is None else int_pair(stride, "stride", op, 1)
+    pad = int_pair(padding, "padding", op, 0)
+    if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
+        raise ValueError(f"{op}: padding {padding!r} must be at most half the kernel size {kernel}")
+    return windows_for(op, x, kernel, stride_hw, (pad[0], pad[0], pad[1], pad[1]), (1, 1))
+
+
+@op(method=False)  # no Tensor method, as in PyTorch
+def max_pool2d(input: Any, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:  # noqa: A002
+    """The maximum of each kernel_size window of (N, C, H, W) or (C, H, W) images; stride defaults to kernel_size.
+
+    Padding counts as -inf. `max_pool2d(x, 2)` and `max_pool2d(x, (2, 2))` halve the height and width.
+    """
+    x, unbatched = image_batch(input, "max_pool2d")
+    out = MaxPool2d.apply(x, _pool_windows("max_pool2d", x, kernel_size, stride, padding))
+    return out.reshape(tuple(out.shape[1:])) if unbatched else out
+
+
+@op(method=False)  # no Tensor method, as in PyTorch
+def avg_pool2d(input: Any, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:  # noqa: A002
+    """The mean of each kernel_size window of (N, C, H, W) or (C, H, W) images; stride defaults to kernel_size.
+
+    Padding counts as zeros and in the divisor (PyTorch's count_include_pad=True).
+    """
+    x, unbatched = image_batch(input, "avg_pool2d")
+    out = AvgPool2d.apply(x, _pool_windows("avg_pool2d", x, kernel_size, stride, padding))
+    return out.reshape(tuple(out.shape[1:])) if unbatched else out

@@ -1,0 +1,36 @@
+"""relu: max(x, 0); and its in-place form `x.relu_()`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from ..inplace import apply_inplace
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Relu(Function):
+    __slots__ = ("mask",)
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        if ctx.needs_input_grad[0]:
+            ctx.mask = x > 0
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(relu x) = [x > 0] dx
+        return grad * ctx.mask
+
+
+@op()
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0); the gradient at 0 is 0."""
+    return Relu.apply(x)
+
+
+@op(export=False)
+def relu_(self: Tensor) -> Tensor:
+    """ReLU in place."""
+    return apply_inplace(self, "relu_", Relu.apply)

@@ -1,0 +1,31 @@
+"""sigmoid: 1 / (1 + e ** -x), without overflow."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Sigmoid(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        e = np.exp(-np.abs(x))  # never overflows: e in (0, 1]
+        out = np.where(x >= 0, 1, e) / (1 + e)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(s(x)) = s(x) (1 - s(x)) dx
+        (out,) = ctx.saved_tensors
+        return grad * (out * (1 - out))
+
+
+@op()
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + e ** -x), without overflow for large |x|."""
+    return Sigmoid.apply(x)

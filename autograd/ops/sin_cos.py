@@ -1,0 +1,49 @@
+"""sin and cos: each is the other's derivative (up to sign), so the two live together."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Sin(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(sin x) = cos x dx
+        (x,) = ctx.saved_tensors
+        return grad * Cos.call(x)
+
+
+class Cos(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(cos x) = -sin x dx
+        (x,) = ctx.saved_tensors
+        return -grad * Sin.call(x)
+
+
+@op()
+def sin(x: Tensor) -> Tensor:
+    """Sine, elementwise."""
+    return Sin.apply(x)
+
+
+@op()
+def cos(x: Tensor) -> Tensor:
+    """Cosine, elementwise."""
+    return Cos.apply(x)

@@ -1,0 +1,30 @@
+"""sqrt: the square root."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Sqrt(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, x):  # type: ignore[no-untyped-def]
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(sqrt x) = dx / (2 sqrt x)
+        (out,) = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+@op()
+def sqrt(x: Tensor) -> Tensor:
+    """Square root, elementwise."""
+    return Sqrt.apply(x)

@@ -1,0 +1,50 @@
+"""sub: a - b, broadcasting; `1 - x`; and the in-place form `a.sub_(b)`, `a -= b`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..inplace import apply_inplace
+from ..registry import op
+from ..tensor import Tensor
+from .broadcast import unbroadcast
+
+
+class Sub(Function):
+    __slots__ = ("a_shape", "b_shape")
+
+    @staticmethod
+    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+        need_a, need_b = ctx.needs_input_grad  # only inputs that need a gradient are Tensors with a shape
+        ctx.a_shape = a.shape if need_a else None
+        ctx.b_shape = b.shape if need_b else None
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(a-b) = da - db
+        need_a, need_b = ctx.needs_input_grad
+        return (
+            unbroadcast(grad, ctx.a_shape) if need_a else None,
+            unbroadcast(-grad, ctx.b_shape) if need_b else None,
+        )
+
+
+@op(operators=["__sub__"])
+def sub(a: Any, b: Any) -> Tensor:
+    """a - b, broadcasting."""
+    return Sub.apply(a, b)
+
+
+@op(method=False, export=False, operators=["__rsub__"])
+def rsub(self: Tensor, other: Any) -> Tensor:
+    """other - self, for Python's reflected operator (`1 - x`)."""
+    return Sub.apply(other, self)
+
+
+@op(export=False, operators=["__isub__"])  # `w -= lr * g` is `w.sub_(lr * g)`, without a call in between
+def sub_(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    """self -= alpha * other, in place."""
+    return apply_inplace(self, "sub_", Sub.apply, other if alpha == 1 else other * alpha, ufunc=np.subtract)

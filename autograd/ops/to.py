@@ -1,0 +1,76 @@
+"""to: a tensor converted to another dtype; and `type`, `float`, `double`, `long`, `int`, `bool`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Cast(Function):
+    __slots__ = ("src",)
+
+    @staticmethod
+    def forward(ctx, x, dtype):  # type: ignore[no-untyped-def]
+        ctx.src = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # the identity, in the source dtype
+        return Cast.call(grad, ctx.src), None
+
+
+def cast(x: Tensor, dtype: np.dtype) -> Tensor:
+    """`x` converted to `dtype`; the gradient flows back only between floating dtypes."""
+    if x.dtype == dtype:
+        return x
+    if x._requires_grad and dtype.kind != "f":
+        return Tensor._make(x._data.astype(dtype))
+    return Cast.apply(x, dtype)
+
+
+@op(export=False)
+def to(x: Tensor, dtype: Any) -> Tensor:
+    """This tensor with another dtype (itself when the dtype matches)."""
+    return cast(x, dtypes.to_dtype(dtype))
+
+
+@op(export=False, method="type")
+def to_type(x: Tensor, dtype: Any) -> Tensor:
+    """This tensor with another dtype."""
+    return cast(x, dtypes.to_dtype(dtype))
+
+
+@op(export=False, method="float")
+def to_float(x: Tensor) -> Tensor:
+    """As float32."""
+    return cast(x, dtypes.float32)
+
+
+@op(export=False, method="double")
+def to_double(x: Tensor) -> Tensor:
+    """As float64."""
+    return cast(x, dtypes.float64)
+
+
+@op(export=False, method="long")
+def to_long(x: Tensor) -> Tensor:
+    """As int64 (no gradient)."""
+    return cast(x, dtypes.int64)
+
+
+@op(export=False, method="int")
+def to_int(x: Tensor) -> Tensor:
+    """As int32 (no gradient)."""
+    return cast(x, dtypes.int32)
+
+
+@op(export=False, method="bool")
+def to_bool(x: Tensor) -> Tensor:
+    """As bool (no gradient)."""
+    return cast(x, dtypes.bool)

@@ -1,0 +1,41 @@
+"""where: elements of `a` where a condition holds, of `b` elsewhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+from .broadcast import shape_of, unbroadcast
+
+
+class Where(Function):
+    __slots__ = ("cond", "a_shape", "b_shape")
+
+    @staticmethod
+    def forward(ctx, cond, a, b):  # type: ignore[no-untyped-def]
+        ctx.cond = cond
+        ctx.a_shape, ctx.b_shape = shape_of(a), shape_of(b)
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d where(c,a,b) = [c] da + [not c] db
+        c = ctx.cond
+        need_a, need_b = ctx.needs_input_grad[1:]
+        return (
+            None,
+            unbroadcast(grad * c, ctx.a_shape) if need_a else None,
+            unbroadcast(grad * ~c, ctx.b_shape) if need_b else None,
+        )
+
+
+@op(method=False)  # PyTorch's `x.where(condition, y)` takes its arguments in another order
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Elements of `a` where `condition` holds, of `b` elsewhere (no gradient through the condition)."""
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        cond = cond.astype(bool)
+    return Where.apply(cond, a, b)
