@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+import numpy as np
 
 from .state import Anomaly
 
@@ -45,3 +48,26 @@ def set_detect_anomaly(mode: bool) -> None:
 def is_anomaly_enabled() -> bool:
     """Whether anomaly detection is on."""
     return Anomaly.enabled
+
+
+def record_creation(node: Any, data: Any) -> None:
+    """Anomaly mode, as an op is made: remember where (the user's line) and check its output."""
+    node._trace = traceback.extract_stack()[:-3]
+    check_finite(node, data, "forward")
+
+
+def check_finite(node: Any, value: Any, phase: str) -> None:
+    """Anomaly mode: raise when `value` (an op's output, or a gradient it returned) holds a NaN or Inf."""
+    from .tensor import Tensor
+
+    if isinstance(value, Tensor):
+        value = value._data
+    if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind == "f" and not np.all(np.isfinite(value)):
+        where = ""
+        trace = getattr(node, "_trace", None)
+        if trace:
+            user = [f for f in trace if "/autograd/" not in f.filename.replace("\\", "/")]
+            frame = (user or trace)[-1]
+            where = f"; the op was created at {frame.filename}:{frame.lineno}: {frame.line}"
+        bad = "NaN" if np.isnan(value).any() else "Inf"
+        raise RuntimeError(f"detect_anomaly: {node.name()} produced {bad} in its {phase} pass{where}")

@@ -11,14 +11,14 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .state import thread
+from .state import GRAD_ENABLED
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def is_grad_enabled() -> bool:
     """True when operations are being recorded in this thread."""
-    return thread.grad_enabled
+    return GRAD_ENABLED.get()
 
 
 class _GradModeContext:
@@ -27,23 +27,23 @@ class _GradModeContext:
     mode = True
 
     def __enter__(self) -> None:
-        self.prev = thread.grad_enabled
-        thread.grad_enabled = self.mode
+        self.prev = GRAD_ENABLED.get()
+        GRAD_ENABLED.set(self.mode)
 
     def __exit__(self, *exc: object) -> None:
-        thread.grad_enabled = self.prev
+        GRAD_ENABLED.set(self.prev)
 
     def __call__(self, fn: F) -> F:
         mode = self.mode
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            previous = thread.grad_enabled
-            thread.grad_enabled = mode
+            previous = GRAD_ENABLED.get()
+            GRAD_ENABLED.set(mode)
             try:
                 return fn(*args, **kwargs)
             finally:
-                thread.grad_enabled = previous
+                GRAD_ENABLED.set(previous)
 
         return wrapper  # type: ignore[return-value]
 
@@ -69,12 +69,12 @@ class set_grad_enabled(_GradModeContext):
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
-        self.prev = thread.grad_enabled
-        thread.grad_enabled = self.mode  # a plain call takes effect at once, as in PyTorch
+        self.prev = GRAD_ENABLED.get()
+        GRAD_ENABLED.set(self.mode)  # a plain call takes effect at once, as in PyTorch
 
     def __enter__(self) -> None:
         pass  # already switched by __init__; __exit__ restores what was before
 
     def __call__(self, fn: F) -> F:
-        thread.grad_enabled = self.prev  # used as a decorator: undo the switch made in __init__
+        GRAD_ENABLED.set(self.prev)  # used as a decorator: undo the switch made in __init__
         return super().__call__(fn)
