@@ -97,97 +97,113 @@ def draw_graph(
     >>> print(draw_graph(x ** 2, params={"x": x}).source)  # doctest: +SKIP
     """
     roots = _roots(root)
-    names = _parameter_names(params)
     if not isinstance(rankdir, str) or rankdir.upper() not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, (int, np.integer)) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be a positive integer, got {max_nodes!r}")
-    max_nodes = int(max_nodes)
-
     drawing = GraphDrawing(name="computation graph")
     drawing.attr(rankdir=rankdir.upper())
     drawing.attr("node", fontname="Helvetica", fontsize="11")
     drawing.attr("edge", fontname="Helvetica", fontsize="9")
+    walk = GraphWalk(drawing, _parameter_names(params), show_data, show_grad, int(max_nodes))
+    walk.add_roots(roots)
+    walk.add_nodes()
+    walk.add_edges()
+    walk.add_note()
+    return drawing
 
-    ids: dict[int, str] = {}  # id(graph node or root tensor) -> DOT node id, in discovery order
-    keep_alive: list[Any] = []  # the objects behind `ids`, so no id is reused during the walk
-    shown_count = 0
-    queue: deque[Function] = deque()
 
-    def discover(obj: Any, kind: str) -> str | None:
-        """Give a newly seen node its DOT id; None once the drawing is full (it is only counted)."""
-        nonlocal shown_count
-        keep_alive.append(obj)
-        if shown_count >= max_nodes:
-            ids[id(obj)] = ""
-            return None
-        dot_id = f"{kind}{shown_count}"
-        shown_count += 1
-        ids[id(obj)] = dot_id
+class GraphWalk:
+    """One walk over a graph, breadth first from the roots, drawing nodes until `max_nodes` are shown.
+
+    Each node seen gets a DOT id in the order it is found (`op<i>`, `tensor<i>`); past
+    `max_nodes` nodes are only counted, and the shown ones whose inputs were cut get an
+    edge from the note that says how many were left out.
+    """
+
+    def __init__(
+        self, drawing: GraphDrawing, names: dict[int, str], show_data: bool, show_grad: bool, max_nodes: int
+    ) -> None:
+        self.drawing, self.names, self.max_nodes = drawing, names, max_nodes
+        self.show_data, self.show_grad = show_data, show_grad
+        self.ids: dict[int, str] = {}  # id(graph node or root tensor) -> DOT node id ("" when not shown)
+        self.keep_alive: list[Any] = []  # the objects behind `ids`, so no id is reused during the walk
+        self.shown = 0
+        self.queue: deque[Function] = deque()
+        self.cut: list[str] = []  # shown nodes with at least one input that is not shown
+        self.edges: list[tuple[str, str, int, int]] = []  # (from, to, id(producing node), which of its outputs)
+
+    def discover(self, obj: Any, kind: str) -> str:
+        """Give a newly seen node its DOT id ("" once the drawing is full: it is only counted)."""
+        self.keep_alive.append(obj)
+        dot_id = ""
+        if self.shown < self.max_nodes:
+            dot_id = f"{kind}{self.shown}"
+            self.shown += 1
+        self.ids[id(obj)] = dot_id
         return dot_id
 
-    hidden_inputs: list[str] = []  # shown ops with at least one input that is not shown
-    edges: list[tuple[str, str, int, int]] = []  # (from, to, id(producing node), which of its outputs)
-    last_output: dict[int, int] = {}  # id(node) -> the highest output number any edge carries
+    def node_id(self, node: Function) -> str:
+        """The DOT id of a graph node, queueing it for the walk when it is new."""
+        if id(node) not in self.ids:
+            self.discover(node, "tensor" if isinstance(node, AccumulateGrad) else "op")
+            self.queue.append(node)
+        return self.ids[id(node)]
 
-    for i, r in enumerate(roots):
-        title = names.get(id(r)) or ("output" if len(roots) == 1 else f"output {i}")
-        # a leaf root that requires grad is keyed by its AccumulateGrad, so it is drawn once
-        key = r._grad_node() if r.grad_fn is None and r.requires_grad else r
-        if id(key) in ids:
-            continue
-        root_id = discover(key, "tensor")
-        if root_id:
-            drawing.node(root_id, _tensor_label(title, r, show_data, show_grad, always_grad=False), **ROOT_STYLE)
-        fn = r.grad_fn
-        if fn is None:
-            continue
-        if id(fn) not in ids:
-            discover(fn, "op")
-            queue.append(fn)
-        fn_id = ids[id(fn)]
-        if root_id and fn_id:
-            edges.append((fn_id, root_id, id(fn), r._output_nr))
-        elif root_id:
-            hidden_inputs.append(root_id)
-
-    while queue:  # breadth first from the roots, so the nodes nearest the output are the ones drawn
-        node = queue.popleft()
-        node_id = ids[id(node)]
-        if node_id:
-            if isinstance(node, AccumulateGrad):
-                leaf = node.variable
-                title = names.get(id(leaf), "")
-                drawing.node(node_id, _tensor_label(title, leaf, show_data, show_grad, always_grad=True), **LEAF_STYLE)
-            else:
-                drawing.node(node_id, node.name(), **OP_STYLE)
-        cut = False
-        for producer, nr in getattr(node, "next_functions", ()):
-            if producer is None:
+    def add_roots(self, roots: list[Tensor]) -> None:
+        """A box per root tensor, and the op that made it."""
+        for i, r in enumerate(roots):
+            title = self.names.get(id(r)) or ("output" if len(roots) == 1 else f"output {i}")
+            # a leaf root that requires grad is keyed by its AccumulateGrad, so it is drawn once
+            key = r._grad_node() if r.grad_fn is None and r.requires_grad else r
+            if id(key) in self.ids:
                 continue
-            if id(producer) not in ids:
-                discover(producer, "tensor" if isinstance(producer, AccumulateGrad) else "op")
-                queue.append(producer)
-            producer_id = ids[id(producer)]
-            if node_id and producer_id:
-                edges.append((producer_id, node_id, id(producer), nr))
+            root_id = self.discover(key, "tensor")
+            if root_id:
+                label = _tensor_label(title, r, self.show_data, self.show_grad, always_grad=False)
+                self.drawing.node(root_id, label, **ROOT_STYLE)
+            if r.grad_fn is not None:
+                self.connect(self.node_id(r.grad_fn), root_id, id(r.grad_fn), r._output_nr)
+
+    def add_nodes(self) -> None:
+        """Every node behind the roots, nearest first, so the ones drawn are those nearest the output."""
+        while self.queue:
+            node = self.queue.popleft()
+            node_id = self.ids[id(node)]
+            if node_id and isinstance(node, AccumulateGrad):
+                leaf = node.variable
+                label = _tensor_label(self.names.get(id(leaf), ""), leaf, self.show_data, self.show_grad, True)
+                self.drawing.node(node_id, label, **LEAF_STYLE)
             elif node_id:
-                cut = True
-        if cut:
-            hidden_inputs.append(node_id)
+                self.drawing.node(node_id, node.name(), **OP_STYLE)
+            for producer, nr in node.next_functions:
+                if producer is not None:
+                    self.connect(self.node_id(producer), node_id, id(producer), nr)
 
-    for _, _, producer_key, nr in edges:
-        last_output[producer_key] = max(nr, last_output.get(producer_key, 0))
-    for src, dst, producer_key, nr in edges:  # an op whose several outputs are used: say which each edge carries
-        drawing.edge(src, dst, label=f"out {nr}" if last_output[producer_key] > 0 else None)
+    def connect(self, src: str, dst: str, producer: int, nr: int) -> None:
+        """An edge between two shown nodes; a shown node whose input is not shown is marked as cut."""
+        if src and dst:
+            self.edges.append((src, dst, producer, nr))
+        elif dst and dst not in self.cut:
+            self.cut.append(dst)
 
-    not_shown = len(ids) - shown_count
-    if not_shown:
+    def add_edges(self) -> None:
+        """The edges; an op with several outputs in use labels each edge with the output it carries."""
+        last_output: dict[int, int] = {}
+        for _, _, producer, nr in self.edges:
+            last_output[producer] = max(nr, last_output.get(producer, 0))
+        for src, dst, producer, nr in self.edges:
+            self.drawing.edge(src, dst, label=f"out {nr}" if last_output[producer] > 0 else None)
+
+    def add_note(self) -> None:
+        """Past `max_nodes`: a note saying how many nodes were left out, pointing at where they were cut."""
+        not_shown = len(self.ids) - self.shown
+        if not not_shown:
+            return
         noun = "node" if not_shown == 1 else "nodes"
-        drawing.node("more", f"… {not_shown} more {noun} not shown;\\npass max_nodes= to see more", **NOTE_STYLE)
-        for node_id in hidden_inputs:
-            drawing.edge("more", node_id, style="dashed")
-    return drawing
+        self.drawing.node("more", f"… {not_shown} more {noun} not shown;\\npass max_nodes= to see more", **NOTE_STYLE)
+        for node_id in self.cut:
+            self.drawing.edge("more", node_id, style="dashed")
 
 
 def _roots(root: Any) -> list[Tensor]:
