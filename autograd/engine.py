@@ -31,7 +31,6 @@ from .function import FREED, Function
 from .state import GRAD_ENABLED, Anomaly
 from .tensor import Tensor
 
-
 ONE = {np.dtype(t): t(1) for t in (np.float16, np.float32, np.float64)}  # a scalar root's starting gradient
 
 
@@ -202,7 +201,9 @@ def root_gradient(root: Tensor, gradient: Any) -> Any:
                 "or reduce the output first, e.g. y.sum().backward()"
             )
         data = root._data
-        g: Any = np.ones(data.shape, data.dtype) if type(data) is np.ndarray else ONE.get(data.dtype) or data.dtype.type(1)
+        g: Any = (
+            np.ones(data.shape, data.dtype) if type(data) is np.ndarray else ONE.get(data.dtype) or data.dtype.type(1)
+        )
     else:
         g = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=root.dtype)
         if tuple(g.shape) != tuple(root.shape):

@@ -300,7 +300,6 @@ class AccumulateGrad(Function):
         self._pre_hooks = None
         self._output_meta = None
 
-
     def register_prehook(self, fn: Callable, output_nr: int = 0) -> RemovableHandle:
         """Call `fn(grad)` on the gradient reaching the leaf before it is accumulated (as `variable.register_hook`)."""
         return self.variable.register_hook(fn)
