@@ -37,21 +37,7 @@ import itertools
 
 import numpy as np
 
-
 GRAD_ENABLED: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enabled", default=True)
-
-
-class _ThreadGradMode:  # TEMPORARY: the old name, while the ops move; removed once nothing uses it
-    @property
-    def grad_enabled(self) -> bool:
-        return GRAD_ENABLED.get()
-
-    @grad_enabled.setter
-    def grad_enabled(self, value: bool) -> None:
-        GRAD_ENABLED.set(value)
-
-
-thread = _ThreadGradMode()
 
 
 class Anomaly:
