@@ -7,6 +7,10 @@ Tensors share, so it is recorded under `create_graph=True` like any other op.
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 from ..errors import ShapeError
 from ..function import Function
 from ..registry import op
@@ -58,25 +62,34 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> linear(ones(5, 3), ones(2, 3), zeros(2)).shape
     (5, 2)
     """
-    w_shape = weight.shape
-    x_shape = input.shape
-    if (
-        len(w_shape) != 2
-        or not x_shape
-        or x_shape[-1] != w_shape[1]
-        or (bias is not None and bias.shape != (w_shape[0],))
-    ):
-        raise _shape_error(tuple(x_shape), tuple(w_shape), None if bias is None else tuple(bias.shape))
-    return Linear.apply(input, weight, bias)
+    try:
+        w, b = weight._data, None if bias is None else bias._data
+    except AttributeError:
+        raise TypeError(
+            f"linear: weight and bias must be Tensors, got {type(weight).__name__} and {type(bias).__name__}"
+        ) from None
+    # Checked without building shape tuples (this runs once per layer and step): the weight's and
+    # the bias's dimensions here, the input's last dimension only when NumPy refuses x @ W.T.
+    if w.ndim != 2 or (b is not None and (b.ndim != 1 or len(b) != len(w))):
+        _check_shapes(input, w, b)
+    try:
+        return Linear.apply(input, weight, bias)
+    except ValueError:
+        _check_shapes(input, w, b)
+        raise
 
 
-def _shape_error(x_shape: tuple[int, ...], w_shape: tuple[int, ...], b_shape: tuple[int, ...] | None) -> ShapeError:
-    """The error for arguments whose shapes do not fit, naming the first mismatch."""
+def _check_shapes(input: Any, w: Any, b: Any) -> None:  # noqa: A002
+    """Raise the ShapeError that names the first argument that does not fit (nothing if they all do)."""
+    x_shape, w_shape = tuple(np.shape(input)), tuple(np.shape(w))
     if len(w_shape) != 2:
-        return ShapeError(f"linear: weight must be 2-D (out_features, in_features), got shape {w_shape}")
+        raise ShapeError(f"linear: weight must be 2-D (out_features, in_features), got shape {w_shape}")
     if not x_shape or x_shape[-1] != w_shape[1]:
-        return ShapeError(
+        raise ShapeError(
             f"linear: input of shape {x_shape} does not fit weight of shape {w_shape} "
             f"(the input's last dimension must be in_features = {w_shape[1]})"
         )
-    return ShapeError(f"linear: bias must have shape ({w_shape[0]},) to match weight {w_shape}, got {b_shape}")
+    if b is not None and np.shape(b) != w_shape[:1]:
+        raise ShapeError(
+            f"linear: bias must have shape ({w_shape[0]},) to match weight {w_shape}, got {tuple(np.shape(b))}"
+        )
