@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 
 from .errors import DtypeError, ShapeError
-from .grad_mode import is_grad_enabled
+from .state import GRAD_ENABLED
 from .tensor import Tensor
 
 
 def check_leaf(t: Tensor, op: str) -> None:
     """Refuse to change a leaf that requires grad while grad mode is on (its gradient would be wrong)."""
-    if t._requires_grad and t.grad_fn is None and is_grad_enabled():
+    if t._requires_grad and t.grad_fn is None and GRAD_ENABLED.get():
         raise RuntimeError(
             f"{op}: a leaf tensor that requires grad (shape {tuple(t.shape)}) cannot be changed in place "
             "while grad mode is on; wrap the update in `with autograd.no_grad():` or change `t.data`"
@@ -41,7 +41,7 @@ def apply_inplace(t: Tensor, name: str, fn: Callable[..., Tensor], *args: Any, u
     tensor's memory (`np.subtract(w, g, out=w)`): no temporary, as code by hand would do.
     """
     records = False
-    if is_grad_enabled():  # under no_grad (optimiser updates) nothing below can be recorded
+    if GRAD_ENABLED.get():  # under no_grad (optimiser updates) nothing below can be recorded
         check_leaf(t, name)
         records = t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
     if not records:

@@ -8,9 +8,9 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..function import Function
-from ..grad_mode import is_grad_enabled
 from ..inplace import apply_inplace, check_leaf
 from ..registry import op
+from ..state import GRAD_ENABLED
 from ..tensor import Tensor
 from .broadcast import unbroadcast
 from .getitem import index_arrays
@@ -46,7 +46,7 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     check_leaf(t, "setitem")
     value_requires = isinstance(value, Tensor) and value._requires_grad
     try:
-        if not (is_grad_enabled() and (t._requires_grad or value_requires)):
+        if not (GRAD_ENABLED.get() and (t._requires_grad or value_requires)):
             t._array()[index] = value._data if isinstance(value, Tensor) else value
             t._bump_version()
             return
