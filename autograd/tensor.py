@@ -169,13 +169,21 @@ class Tensor:
         """The data as (nested) Python lists."""
         return self._data.tolist()
 
-    def numpy(self) -> np.ndarray:
-        """The data as a NumPy array sharing memory with the tensor."""
-        if self._requires_grad:
+    def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
+        """The data as a NumPy array sharing memory with the tensor.
+
+        A tensor that requires grad refuses unless `force=True` (as PyTorch): changing the
+        array changes the tensor behind the engine's back (see `autograd.extension`).
+        """
+        if self._requires_grad and not force:
             raise RuntimeError(
-                "Can't call numpy() on a tensor that requires grad. Use tensor.detach().numpy() instead."
+                "Can't call numpy() on a tensor that requires grad. Use tensor.detach().numpy() instead "
+                "(or numpy(force=True) for the tensor's own memory)."
             )
-        return self._array()
+        d = self._data
+        if type(d) is not _ndarray:  # a 0-d result held as a NumPy scalar becomes an array now
+            d = self._data = np.array(d)
+        return d
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         a = self.numpy()
@@ -324,6 +332,20 @@ class Tensor:
             t.grad = Tensor._make(np.array(self.grad._data, copy=True))
         memo[id(self)] = t
         return t
+
+    def __getstate__(self) -> tuple[np.ndarray, builtins.bool]:
+        """What pickle keeps of a tensor: its data and whether it requires grad (not `.grad`, not the graph)."""
+        if self.grad_fn is not None and self._requires_grad:
+            raise RuntimeError(
+                "pickle: cannot pickle a tensor made by an op that requires grad: the graph does not cross "
+                "processes; pickle t.detach() to keep only its data"
+            )
+        return self._array(), self._requires_grad
+
+    def __setstate__(self, state: tuple[np.ndarray, builtins.bool]) -> None:
+        """Rebuild a pickled tensor (a leaf, with no gradient yet)."""
+        data, requires_grad = state
+        Tensor._init(self, data, requires_grad)
 
     def detach_(self) -> Tensor:
         """Cut this tensor from the graph in place."""

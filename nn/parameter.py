@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor
+from autograd.extension import wrap
 
 
 class Parameter(Tensor):
@@ -26,25 +27,26 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+    def __new__(cls, data: Any = None, requires_grad: bool = True) -> Parameter:
         if data is None:
             array = np.empty((0,), dtype=np.float32)
         elif isinstance(data, Tensor):
-            array = data._array()
+            array = data.numpy(force=True)  # the same memory, as in PyTorch
         else:
             array = np.asarray(data)
             if array.dtype == np.float64 and not isinstance(data, np.ndarray):
                 array = array.astype(np.float32)  # Python floats become float32, as in autograd.tensor
-        Tensor._init(self, array, False)
-        if requires_grad:
-            self.requires_grad = True  # checks that the dtype is floating
+        return wrap(array, requires_grad, cls)  # checks that a parameter requiring grad is floating
+
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
+        pass  # made by __new__
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
-        copy = Parameter(self._array().copy(), self._requires_grad)
+        copy = Parameter(self.numpy(force=True).copy(), self.requires_grad)
         if self.grad is not None:
-            copy.grad = Tensor._make(self.grad._array().copy())
+            copy.grad = wrap(self.grad.numpy(force=True).copy())
         memo[id(self)] = copy
         return copy

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd.extension import increment_version, wrap
 
 from .optimizer import Optimizer
 from .sgd import check_non_negative
@@ -68,15 +68,15 @@ class Adam(Optimizer):
                 state = self.state[p]
                 if not state:
                     state["step"] = 0
-                    state["exp_avg"] = Tensor._make(np.zeros_like(theta))
-                    state["exp_avg_sq"] = Tensor._make(np.zeros_like(theta))
+                    state["exp_avg"] = wrap(np.zeros_like(theta))
+                    state["exp_avg_sq"] = wrap(np.zeros_like(theta))
                 if amsgrad and "max_exp_avg_sq" not in state:
-                    state["max_exp_avg_sq"] = Tensor._make(np.zeros_like(theta))
+                    state["max_exp_avg_sq"] = wrap(np.zeros_like(theta))
                 step = state["step"] = state["step"] + 1
                 if self.decoupled_weight_decay and weight_decay != 0:
                     theta *= 1 - lr * weight_decay
-                m = state["exp_avg"]._array()
-                v = state["exp_avg_sq"]._array()
+                m = state["exp_avg"].numpy(force=True)
+                v = state["exp_avg_sq"].numpy(force=True)
                 m *= beta1
                 m += (1 - beta1) * g
                 v *= beta2
@@ -84,7 +84,7 @@ class Adam(Optimizer):
                 square *= 1 - beta2
                 v += square
                 if amsgrad:
-                    v_max = state["max_exp_avg_sq"]._array()
+                    v_max = state["max_exp_avg_sq"].numpy(force=True)
                     np.maximum(v_max, v, out=v_max)
                     v = v_max
                 denominator = np.sqrt(v, out=square)
@@ -93,7 +93,7 @@ class Adam(Optimizer):
                 update = np.divide(m, denominator, out=denominator)
                 update *= lr / (1 - beta1**step)
                 theta -= update
-                p._bump_version()
+                increment_version(p)
         return loss
 
 

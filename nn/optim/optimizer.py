@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, enable_grad
+from autograd.extension import increment_version, wrap
 
 
 class Optimizer:
@@ -97,7 +98,8 @@ class Optimizer:
                 else:
                     if grad.grad_fn is not None or grad.requires_grad:
                         grad = p.grad = grad.detach()
-                    grad._array().fill(0)
+                    grad.numpy(force=True).fill(0)
+                    increment_version(grad)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; `closure` (re)computes and returns the loss first."""
@@ -115,8 +117,8 @@ class Optimizer:
             grad = p.grad
             if grad is None:
                 continue
-            theta = p._array()
-            g = grad._array()
+            theta = p.numpy(force=True)
+            g = grad.numpy(force=True)
             if maximize:
                 g = -g
             if weight_decay != 0:
@@ -180,13 +182,13 @@ class Optimizer:
             restored = {}
             for k, v in values.items():
                 if isinstance(v, (Tensor, np.ndarray)):
-                    array = v._array() if isinstance(v, Tensor) else v
+                    array = v.numpy(force=True) if isinstance(v, Tensor) else v
                     if array.shape != p.shape:
                         raise ValueError(
                             f"{name}.load_state_dict: state {k!r} of parameter {key!r} has shape {array.shape}, "
                             f"but the parameter has shape {tuple(p.shape)}"
                         )
-                    restored[k] = Tensor._make(np.array(array, dtype=p.dtype))
+                    restored[k] = wrap(np.array(array, dtype=p.dtype))
                 else:
                     restored[k] = _copy_value(v)
             new_state[p] = restored
@@ -205,7 +207,7 @@ class Optimizer:
 def _copy_value(value: Any) -> Any:
     """A copy that shares no memory with `value` (tensors and arrays copied; numbers and tuples are immutable)."""
     if isinstance(value, Tensor):
-        return Tensor._make(value._array().copy())
+        return wrap(value.numpy(force=True).copy())
     if isinstance(value, np.ndarray):
         return value.copy()
     if isinstance(value, list):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd import Tensor
+from autograd.extension import increment_version, wrap
 
 from .optimizer import Optimizer
 
@@ -75,13 +75,13 @@ class SGD(Optimizer):
                     state = self.state[p]
                     buffer = state.get("momentum_buffer")
                     if buffer is None:
-                        state["momentum_buffer"] = buffer = Tensor._make(g.copy())
-                        b = buffer._data
+                        b = g.copy()
+                        state["momentum_buffer"] = wrap(b)
                     else:
-                        b = buffer._array()
+                        b = buffer.numpy(force=True)
                         b *= momentum
                         b += g if dampening == 0 else (1 - dampening) * g
                     g = g + momentum * b if nesterov else b
                 theta -= lr * g
-                p._bump_version()
+                increment_version(p)
         return loss
