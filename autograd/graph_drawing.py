@@ -53,7 +53,7 @@ class GraphDrawing(graphviz.Digraph):
     inline display in Jupyter shows the same message as text instead of a picture.
     """
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
         """Render through `dot` and return the result (bytes, or str when `encoding=` is given)."""
         try:
             return super().pipe(*args, **kwargs)
@@ -62,7 +62,7 @@ class GraphDrawing(graphviz.Digraph):
         except graphviz.ExecutableNotFound as e:
             raise GraphvizNotFoundError() from e
 
-    def render(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
+    def render(self, *args: Any, **kwargs: Any) -> str:
         """Save the DOT source and render it to a file with `dot`; returns the rendered file's path."""
         try:
             return super().render(*args, **kwargs)

@@ -20,7 +20,7 @@ from .tensor import Tensor
 if TYPE_CHECKING:
     from .function import Function
 
-FREED = ()  # marks saved values released by a backward pass without retain_graph
+FREED: tuple[()] = ()  # marks saved values released by a backward pass without retain_graph
 _PYTHON_NUMBERS = (int, float, bool)
 
 

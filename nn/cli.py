@@ -77,7 +77,7 @@ class TrainingError(Exception):
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors become one line (raised as UsageError) instead of usage + message."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         """Raise UsageError with `message` and where to find help."""
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 

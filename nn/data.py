@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, as_tensor, float32, get_default_dtype
+from autograd.extension import wrap
 from autograd.random import generator as default_generator
 
 # -- datasets -----------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ class Subset(Dataset):
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, (list, np.ndarray)):
-            return self.dataset[self.indices[np.asarray(index)]]  # type: ignore[index]
+            return self.dataset[self.indices[np.asarray(index)]]
         return self.dataset[int(self.indices[index])]
 
     def __len__(self) -> int:
@@ -133,7 +134,7 @@ def _rows_of(dataset: Dataset) -> tuple[tuple[np.ndarray, ...], np.ndarray | Non
         rows = dataset.indices if rows is None else dataset.indices[rows]
         dataset = dataset.dataset
     if isinstance(dataset, TensorDataset):
-        return tuple(t._array() for t in dataset.tensors), rows
+        return tuple(t.numpy(force=True) for t in dataset.tensors), rows
     return None
 
 
@@ -147,10 +148,10 @@ def collate(samples: list[Any]) -> Any:
     if isinstance(first, dict):
         return {k: collate([s[k] for s in samples]) for k in first}
     if isinstance(first, Tensor):
-        return Tensor._make(np.stack([s._array() for s in samples]))
+        return wrap(np.stack([s.numpy(force=True) for s in samples]))
     if isinstance(first, float):
-        return Tensor._make(np.array(samples, dtype=get_default_dtype()))
-    return Tensor._make(np.stack([np.asarray(s) for s in samples]))
+        return wrap(np.array(samples, dtype=get_default_dtype()))
+    return wrap(np.stack([np.asarray(s) for s in samples]))
 
 
 class DataLoader:
@@ -199,7 +200,7 @@ class DataLoader:
                 if rows is not None:
                     index = rows[index]
                 # fancy indexing copies; a slice is a view, copied so that changing a batch leaves the data alone
-                yield [Tensor._make(a[index].copy() if isinstance(index, slice) else a[index]) for a in arrays]
+                yield [wrap(a[index].copy() if isinstance(index, slice) else a[index]) for a in arrays]
             else:
                 indices = range(start, end) if order is None else order[start:end].tolist()
                 yield collate([self.dataset[i] for i in indices])
@@ -230,9 +231,7 @@ class Table:
 
     def to_dataset(self, dtype: Any = float32) -> TensorDataset:
         """A TensorDataset of (features, target as a column of shape (n, 1)) in `dtype` (float32 by default)."""
-        return TensorDataset(
-            Tensor._make(self.features.astype(dtype)), Tensor._make(self.target.reshape(-1, 1).astype(dtype))
-        )
+        return TensorDataset(wrap(self.features.astype(dtype)), wrap(self.target.reshape(-1, 1).astype(dtype)))
 
 
 def _detect_separator(header: str, path: str) -> str:
@@ -375,7 +374,7 @@ class Standardizer:
                 f"{self.mean.shape}"
             )
         out = (array - self.mean) / self.std
-        return Tensor._make(out.astype(x.dtype)) if isinstance(x, Tensor) else out
+        return wrap(out.astype(x.dtype)) if isinstance(x, Tensor) else out
 
     def fit_transform(self, x: Any) -> Any:
         """fit(x), then transform(x)."""
@@ -386,7 +385,7 @@ class Standardizer:
         if self.mean is None or self.std is None:
             raise RuntimeError("Standardizer.inverse_transform: call fit() (or from_dict()) first")
         out = _as_array(x) * self.std + self.mean
-        return Tensor._make(out.astype(x.dtype)) if isinstance(x, Tensor) else out
+        return wrap(out.astype(x.dtype)) if isinstance(x, Tensor) else out
 
     def to_dict(self) -> dict[str, np.ndarray]:
         """{"mean": array, "std": array}: the fitted statistics (copies)."""
@@ -404,4 +403,4 @@ class Standardizer:
 
 
 def _as_array(x: Any) -> np.ndarray:
-    return x._array().astype(np.float64) if isinstance(x, Tensor) else np.asarray(x, dtype=np.float64)
+    return x.numpy(force=True).astype(np.float64) if isinstance(x, Tensor) else np.asarray(x, dtype=np.float64)

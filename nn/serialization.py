@@ -27,6 +27,7 @@ import numpy as np
 import safetensors.numpy
 
 from autograd import Tensor
+from autograd.extension import wrap
 
 
 class CheckpointError(ValueError):
@@ -42,7 +43,7 @@ def _tensors_of(obj: Any) -> dict[str, np.ndarray]:
         if not isinstance(key, str):
             raise TypeError(f"nn.save: keys must be strings, got {key!r}")
         if isinstance(value, Tensor):
-            array = value._array()
+            array = value.numpy(force=True)
         elif isinstance(value, np.ndarray):
             array = value
         else:
@@ -151,7 +152,7 @@ def load(path: str | os.PathLike[str]) -> dict[str, Tensor]:
         arrays = safetensors.numpy.load(data)
     except Exception as e:  # the parser's own error type (SafetensorError) derives from Exception only
         raise CheckpointError(f"nn.load: {path} is not a valid safetensors file: {e}") from None
-    return {k: Tensor._make(a if a.flags.writeable else a.copy()) for k, a in arrays.items()}
+    return {k: wrap(a if a.flags.writeable else a.copy()) for k, a in arrays.items()}
 
 
 def read_metadata(path: str | os.PathLike[str]) -> dict[str, str]:

@@ -13,12 +13,12 @@ class Abs(Function):
     __slots__ = ("sign",)
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         ctx.sign = np.sign(x)
         return np.abs(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d|x| = sign(x) dx
+    def backward(ctx, grad):  # d|x| = sign(x) dx
         return grad * ctx.sign
 
 

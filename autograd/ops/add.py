@@ -17,14 +17,14 @@ class Add(Function):
     __slots__ = ("a_shape", "b_shape")
 
     @staticmethod
-    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+    def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad  # only inputs that need a gradient are Tensors with a shape
         ctx.a_shape = a.shape if need_a else None
         ctx.b_shape = b.shape if need_b else None
         return a + b
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(a+b) = da + db
+    def backward(ctx, grad):  # d(a+b) = da + db
         need_a, need_b = ctx.needs_input_grad
         return (
             unbroadcast(grad, ctx.a_shape) if need_a else None,

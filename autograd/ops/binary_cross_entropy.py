@@ -24,7 +24,7 @@ class BinaryCrossEntropy(Function):
     __slots__ = ("weight", "scale")
 
     @staticmethod
-    def forward(ctx, p, y, weight, reduction):  # type: ignore[no-untyped-def]
+    def forward(ctx, p, y, weight, reduction):
         ctx.save_for_backward(p, y)
         ctx.weight, ctx.scale = weight, grad_scale(reduction, np.size(p))
         with np.errstate(divide="ignore"):
@@ -36,7 +36,7 @@ class BinaryCrossEntropy(Function):
         return reduce(loss, reduction)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dL/dp = (p - y) / (p (1 - p)); dL/dy = log(1-p) - log p
+    def backward(ctx, grad):  # dL/dp = (p - y) / (p (1 - p)); dL/dy = log(1-p) - log p
         p, y = ctx.saved_tensors
         need_p, need_y = ctx.needs_input_grad[:2]
         g = grad * ctx.scale

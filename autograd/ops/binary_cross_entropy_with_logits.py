@@ -18,7 +18,7 @@ from .relu import Relu
 from .sigmoid import Sigmoid
 
 
-def _softplus_of_negative(x):  # type: ignore[no-untyped-def]
+def _softplus_of_negative(x):
     """log(1 + exp(-x)) = -log sigmoid(x), without overflow: log(1 + exp(-|x|)) + max(-x, 0)."""
     return Log.call(1 + Exp.call(-Abs.call(x))) + Relu.call(-x)
 
@@ -29,7 +29,7 @@ class BinaryCrossEntropyWithLogits(Function):
     __slots__ = ("weight", "pos_weight", "scale")
 
     @staticmethod
-    def forward(ctx, x, y, weight, pos_weight, reduction):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y, weight, pos_weight, reduction):
         ctx.save_for_backward(x, y)
         ctx.weight, ctx.pos_weight, ctx.scale = weight, pos_weight, grad_scale(reduction, np.size(x))
         softplus_neg = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)  # -log s(x)
@@ -42,7 +42,7 @@ class BinaryCrossEntropyWithLogits(Function):
         return reduce(loss, reduction)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # pw=1: dL/dx = s(x) - y, dL/dy = -x
+    def backward(ctx, grad):  # pw=1: dL/dx = s(x) - y, dL/dy = -x
         x, y = ctx.saved_tensors
         need_x, need_y = ctx.needs_input_grad[:2]
         pw = ctx.pos_weight

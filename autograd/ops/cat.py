@@ -18,13 +18,13 @@ class Cat(Function):
     __slots__ = ("dim", "bounds")
 
     @staticmethod
-    def forward(ctx, dim, *xs):  # type: ignore[no-untyped-def]
+    def forward(ctx, dim, *xs):
         ctx.dim = dim
         ctx.bounds = np.cumsum([0] + [x.shape[dim] for x in xs])
         return np.concatenate(xs, axis=dim)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # each input gets its slice
+    def backward(ctx, grad):  # each input gets its slice
         lead = (slice(None),) * ctx.dim
         b = ctx.bounds
         return (None,) + tuple(grad[lead + (slice(b[i], b[i + 1]),)] for i in range(len(b) - 1))

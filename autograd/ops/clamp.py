@@ -17,7 +17,7 @@ class Clamp(Function):
     __slots__ = ("mask",)
 
     @staticmethod
-    def forward(ctx, x, lo, hi):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, lo, hi):
         if ctx.needs_input_grad[0]:  # where the gradient passes
             if hi is None:
                 ctx.mask = x >= lo
@@ -32,7 +32,7 @@ class Clamp(Function):
         return np.clip(x, lo, hi)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(clamp x) = [lo <= x <= hi] dx
+    def backward(ctx, grad):  # d(clamp x) = [lo <= x <= hi] dx
         return grad * ctx.mask, None, None
 
 

@@ -56,7 +56,7 @@ class Conv2d(Function):
     __slots__ = ("win", "groups", "shapes")
 
     @staticmethod
-    def forward(ctx, x, w, b, win, groups):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, w, b, win, groups):
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         if need_x or need_w or need_b:
             ctx.save_for_backward(x if need_w else None, w if need_x else None)
@@ -73,7 +73,7 @@ class Conv2d(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dy = dw * x + w * dx + db
+    def backward(ctx, grad):  # dy = dw * x + w * dx + db
         x, w = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
         x_shape, w_shape = ctx.shapes
@@ -92,7 +92,7 @@ class Conv2dInputGrad(Function):
     __slots__ = ("win", "groups", "x_shape", "w_shape")
 
     @staticmethod
-    def forward(ctx, g, w, win, groups, x_shape):  # type: ignore[no-untyped-def]
+    def forward(ctx, g, w, win, groups, x_shape):
         need_g, need_w = ctx.needs_input_grad[:2]
         if need_g or need_w:
             ctx.save_for_backward(g if need_w else None, w if need_g else None)
@@ -107,7 +107,7 @@ class Conv2dInputGrad(Function):
         return np.ascontiguousarray(image[(slice(None),) + win.interior()].transpose(3, 0, 1, 2))
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(w^T * g) = w * dgrad (conv), dw = grad x g
+    def backward(ctx, grad):  # d(w^T * g) = w * dgrad (conv), dw = grad x g
         g, w = ctx.saved_tensors
         need_g, need_w = ctx.needs_input_grad[:2]
         gg = Conv2d.call(grad, w, None, ctx.win, ctx.groups) if need_g else None
@@ -124,7 +124,7 @@ class Conv2dWeightGrad(Function):
     __slots__ = ("win", "groups", "x_shape")
 
     @staticmethod
-    def forward(ctx, x, g, win, groups, w_shape):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, g, win, groups, w_shape):
         need_x, need_g = ctx.needs_input_grad[:2]
         if need_x or need_g:
             ctx.save_for_backward(x if need_g else None, g if need_x else None)
@@ -133,7 +133,7 @@ class Conv2dWeightGrad(Function):
         return (_batch_last_grad(g, groups) @ columns.transpose(0, 2, 1)).reshape(w_shape)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dx = g as transposed conv with grad, dg = grad * x
+    def backward(ctx, grad):  # dx = g as transposed conv with grad, dg = grad * x
         x, g = ctx.saved_tensors
         need_x, need_g = ctx.needs_input_grad[:2]
         gx = Conv2dInputGrad.call(g, grad, ctx.win, ctx.groups, ctx.x_shape) if need_x else None

@@ -21,12 +21,12 @@ class CopyFrom(Function):
     __slots__ = ("src_shape",)
 
     @staticmethod
-    def forward(ctx, dst, src):  # type: ignore[no-untyped-def]
+    def forward(ctx, dst, src):
         ctx.src_shape = np.shape(src)
         return np.broadcast_to(np.asarray(src, dtype=dst.dtype), dst.shape).copy()
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dst's old value is forgotten
+    def backward(ctx, grad):  # dst's old value is forgotten
         return None, unbroadcast(grad, ctx.src_shape)
 
 

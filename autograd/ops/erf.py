@@ -13,12 +13,12 @@ class Erf(Function):
     __slots__ = ()
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         ctx.save_for_backward(x)
         return erf_array(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d erf(x) = 2/sqrt(pi) exp(-x^2) dx
+    def backward(ctx, grad):  # d erf(x) = 2/sqrt(pi) exp(-x^2) dx
         (x,) = ctx.saved_tensors
         return grad * (TWO_OVER_SQRT_PI * Exp.call(-(x * x)))
 
@@ -27,12 +27,12 @@ class Erfc(Function):
     __slots__ = ()
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         ctx.save_for_backward(x)
         return erfc_array(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d erfc(x) = -2/sqrt(pi) exp(-x^2) dx
+    def backward(ctx, grad):  # d erfc(x) = -2/sqrt(pi) exp(-x^2) dx
         (x,) = ctx.saved_tensors
         return grad * (-TWO_OVER_SQRT_PI * Exp.call(-(x * x)))
 

@@ -20,12 +20,12 @@ class Expand(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, shape):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, shape):
         ctx.in_shape = x.shape
         return broadcast_view(x, shape)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # sum over the broadcast dimensions
+    def backward(ctx, grad):  # sum over the broadcast dimensions
         return unbroadcast(grad, ctx.in_shape), None
 
 

@@ -26,14 +26,14 @@ class Gelu(Function):
     __slots__ = ("cdf",)
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         cdf = 0.5 * erfc_array(x * -_SQRT_HALF)  # Phi(x) = erfc(-x / sqrt 2) / 2
         ctx.save_for_backward(x)
         ctx.cdf = cdf
         return x * cdf
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(x Phi(x)) = (Phi(x) + x phi(x)) dx
+    def backward(ctx, grad):  # d(x Phi(x)) = (Phi(x) + x phi(x)) dx
         (x,) = ctx.saved_tensors
         # when the backward pass is recorded, Phi must be an op of x (its own derivative is phi)
         cdf = 0.5 * Erfc.call(x * -_SQRT_HALF) if isinstance(grad, Tensor) else ctx.cdf
@@ -47,14 +47,14 @@ class GeluTanh(Function):
     __slots__ = ("t",)
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         t = np.tanh(_TANH_SCALE * (x + _TANH_CUBIC * x * x * x))
         ctx.save_for_backward(x)
         ctx.t = t
         return 0.5 * x * (1 + t)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 c x^2)
+    def backward(ctx, grad):  # d = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 c x^2)
         (x,) = ctx.saved_tensors
         x2 = x * x
         t = Tanh.call(_TANH_SCALE * (x + _TANH_CUBIC * x2 * x)) if isinstance(grad, Tensor) else ctx.t

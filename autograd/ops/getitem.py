@@ -20,12 +20,12 @@ class GetItem(Function):
     is_view = True  # for basic indexing; NumPy copies for advanced indexing (data.base is None then)
 
     @staticmethod
-    def forward(ctx, x, index):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, index):
         ctx.in_shape, ctx.index = x.shape, index
         return x[index]
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # scatter-add the gradient back
+    def backward(ctx, grad):  # scatter-add the gradient back
         return IndexAdd.call(grad, ctx.index, ctx.in_shape), None
 
 
@@ -35,7 +35,7 @@ class IndexAdd(Function):
     __slots__ = ("index",)
 
     @staticmethod
-    def forward(ctx, values, index, shape):  # type: ignore[no-untyped-def]
+    def forward(ctx, values, index, shape):
         ctx.index = index
         out = np.zeros(shape, dtype=np.result_type(values))
         if is_basic_index(index):
@@ -45,7 +45,7 @@ class IndexAdd(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # gather back
+    def backward(ctx, grad):  # gather back
         return GetItem.call(grad, ctx.index), None, None
 
 

@@ -17,14 +17,14 @@ class L1Loss(Function):
     __slots__ = ("sign", "scale")
 
     @staticmethod
-    def forward(ctx, x, y, reduction):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y, reduction):
         d = x - y
         ctx.sign = np.sign(d)
         ctx.scale = grad_scale(reduction, d.size)
         return reduce(np.abs(d), reduction)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d |x-y| = sign(x-y) (dx - dy)
+    def backward(ctx, grad):  # d |x-y| = sign(x-y) (dx - dy)
         need_x, need_y, _ = ctx.needs_input_grad
         g = grad * ctx.scale * ctx.sign
         return (g if need_x else None), (-g if need_y else None), None

@@ -13,12 +13,12 @@ class LeakyRelu(Function):
     __slots__ = ("scale",)
 
     @staticmethod
-    def forward(ctx, x, negative_slope):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, negative_slope):
         ctx.scale = np.where(x > 0, 1.0, negative_slope).astype(x.dtype)  # slope of each piece
         return x * ctx.scale
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d lrelu(x) = ([x > 0] + slope [x <= 0]) dx
+    def backward(ctx, grad):  # d lrelu(x) = ([x > 0] + slope [x <= 0]) dx
         return grad * ctx.scale, None
 
 

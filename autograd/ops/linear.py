@@ -23,7 +23,7 @@ class Linear(Function):
     __slots__ = ("x_shape",)
 
     @staticmethod
-    def forward(ctx, x, weight, bias):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, weight, bias):
         need_x, need_w, _ = ctx.needs_input_grad
         if need_x or need_w:
             ctx.save_for_backward(x if need_w else None, weight if need_x else None)
@@ -37,7 +37,7 @@ class Linear(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dy = dx W^T + x dW^T + db
+    def backward(ctx, grad):  # dy = dx W^T + x dW^T + db
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
         out_features = grad.shape[-1]

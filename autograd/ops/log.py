@@ -13,12 +13,12 @@ class Log(Function):
     __slots__ = ()
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.log(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(ln x) = dx / x
+    def backward(ctx, grad):  # d(ln x) = dx / x
         (x,) = ctx.saved_tensors
         return grad / x
 

@@ -15,7 +15,7 @@ class LogSoftmax(Function):
     __slots__ = ("dim",)
 
     @staticmethod
-    def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim):
         shifted = x - np.max(x, axis=dim, keepdims=True)
         out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
@@ -23,7 +23,7 @@ class LogSoftmax(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d log s = g - s * sum(g)
+    def backward(ctx, grad):  # d log s = g - s * sum(g)
         (out,) = ctx.saved_tensors
         return grad - Exp.call(out) * grad.sum(axis=ctx.dim, keepdims=True), None
 

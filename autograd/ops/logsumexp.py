@@ -17,7 +17,7 @@ class LogSumExp(Function):
     __slots__ = ("kept",)
 
     @staticmethod
-    def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, axes, keepdim):
         m = np.max(x, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # all -inf rows stay -inf, without NaN
         out = m + np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True))
@@ -28,7 +28,7 @@ class LogSumExp(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d lse = softmax(x) dx
+    def backward(ctx, grad):  # d lse = softmax(x) dx
         x, out = ctx.saved_tensors
         return grad.reshape(ctx.kept) * Exp.call(x - out.reshape(ctx.kept)), None, None
 

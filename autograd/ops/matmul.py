@@ -17,14 +17,14 @@ class MatMul(Function):
     __slots__ = ("shapes",)
 
     @staticmethod
-    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+    def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
         ctx.shapes = (a.shape, b.shape)
         return a @ b
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(AB) = dA B + A dB
+    def backward(ctx, grad):  # d(AB) = dA B + A dB
         a, b = ctx.saved_tensors
         a_shape, b_shape = ctx.shapes
         need_a, need_b = ctx.needs_input_grad

@@ -18,7 +18,7 @@ class MaxAll(Function):
     __slots__ = ("weight", "kept")
 
     @staticmethod
-    def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, axes, keepdim):
         out = np.max(x, axis=axes, keepdims=True)
         mask = x == out
         ctx.weight = (mask / mask.sum(axis=axes, keepdims=True)).astype(x.dtype)
@@ -30,7 +30,7 @@ class MaxAll(Function):
         )
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d max = [x is the max] / #ties
+    def backward(ctx, grad):  # d max = [x is the max] /  #ties
         return grad.reshape(ctx.kept) * ctx.weight, None, None
 
 
@@ -40,7 +40,7 @@ class MaxDim(Function):
     __slots__ = ("onehot", "kept")
 
     @staticmethod
-    def forward(ctx, x, dim, keepdim, largest):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim, keepdim, largest):
         idx = np.argmax(x, axis=dim) if largest else np.argmin(x, axis=dim)
         idx_k = np.expand_dims(idx, dim)
         values = np.take_along_axis(x, idx_k, axis=dim)
@@ -54,7 +54,7 @@ class MaxDim(Function):
         return values, idx_k
 
     @staticmethod
-    def backward(ctx, grad, _grad_indices):  # type: ignore[no-untyped-def]  # one-hot at the chosen index
+    def backward(ctx, grad, _grad_indices):  # one-hot at the chosen index
         return grad.reshape(ctx.kept) * ctx.onehot, None, None, None
 
 

@@ -16,7 +16,7 @@ class Maximum(Function):
     __slots__ = ("weight_a", "a_shape", "b_shape")
 
     @staticmethod
-    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+    def forward(ctx, a, b):
         out = np.maximum(a, b)
         # ties split the gradient in half, as PyTorch does
         ctx.weight_a = np.where(a > b, 1.0, np.where(a == b, 0.5, 0.0)).astype(out.dtype)
@@ -24,7 +24,7 @@ class Maximum(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d max(a,b) = [a>b] da + [b>a] db
+    def backward(ctx, grad):  # d max(a,b) = [a>b] da + [b>a] db
         w = ctx.weight_a
         need_a, need_b = ctx.needs_input_grad
         return (

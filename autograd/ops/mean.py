@@ -17,7 +17,7 @@ class Mean(Function):
     __slots__ = ("in_shape", "kept", "scale")
 
     @staticmethod
-    def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, axes, keepdim):
         ctx.in_shape = x.shape
         ctx.kept = kept_shape(x.shape, axes)
         out = np.mean(x, axis=axes, keepdims=keepdim)
@@ -25,7 +25,7 @@ class Mean(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # each input element gets grad / n
+    def backward(ctx, grad):  # each input element gets grad / n
         return Expand.call(grad.reshape(ctx.kept) * ctx.scale, ctx.in_shape), None, None
 
 

@@ -17,7 +17,7 @@ class MseLoss(Function):
     __slots__ = ("scale",)
 
     @staticmethod
-    def forward(ctx, x, y, reduction):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, y, reduction):
         ctx.save_for_backward(x, y)
         d = x - y
         ctx.scale = 2.0 * grad_scale(reduction, d.size)
@@ -28,7 +28,7 @@ class MseLoss(Function):
         return total / d.size if reduction == "mean" else total
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d (x-y)^2 = 2 (x-y) (dx - dy)
+    def backward(ctx, grad):  # d (x-y)^2 = 2 (x-y) (dx - dy)
         x, y = ctx.saved_tensors
         need_x, need_y, _ = ctx.needs_input_grad
         g = (x - y) * (grad * ctx.scale)

@@ -17,7 +17,7 @@ class Mul(Function):
     __slots__ = ("a_shape", "b_shape")
 
     @staticmethod
-    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+    def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad
         if need_a or need_b:
             ctx.a_shape = a.shape if need_a else None
@@ -26,7 +26,7 @@ class Mul(Function):
         return a * b
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(ab) = b da + a db
+    def backward(ctx, grad):  # d(ab) = b da + a db
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         return (

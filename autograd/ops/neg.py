@@ -11,11 +11,11 @@ class Neg(Function):
     __slots__ = ()
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         return -x
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(-x) = -dx
+    def backward(ctx, grad):  # d(-x) = -dx
         return -grad
 
 

@@ -20,7 +20,7 @@ class NllLoss(Function):
     __slots__ = ("reduction", "safe", "w", "n_classes", "total")
 
     @staticmethod
-    def forward(ctx, logp, target, weight, ignore_index, reduction):  # type: ignore[no-untyped-def]
+    def forward(ctx, logp, target, weight, ignore_index, reduction):
         ignored = target == ignore_index
         safe = np.where(ignored, 0, target)
         picked = np.take_along_axis(logp, np.expand_dims(safe, 1), axis=1).squeeze(1)
@@ -35,7 +35,7 @@ class NllLoss(Function):
         return reduce(losses, reduction)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dL/dlogp = -w[t] at the target class, 0 elsewhere
+    def backward(ctx, grad):  # dL/dlogp = -w[t] at the target class, 0 elsewhere
         with np.errstate(invalid="ignore", divide="ignore"):
             coefficient = -ctx.w / ctx.total if ctx.reduction == "mean" else -ctx.w
         per_sample = grad * coefficient  # shape of the target

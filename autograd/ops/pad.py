@@ -16,12 +16,12 @@ class Pad(Function):
     __slots__ = ("region",)
 
     @staticmethod
-    def forward(ctx, x, widths, value):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, widths, value):
         ctx.region = tuple(slice(lo, lo + s) for (lo, _), s in zip(widths, x.shape))
         return np.pad(x, widths, mode="constant", constant_values=value)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # the gradient of the unpadded region
+    def backward(ctx, grad):  # the gradient of the unpadded region
         return grad[ctx.region], None, None
 
 

@@ -19,12 +19,12 @@ class Permute(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, axes):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, axes):
         ctx.inverse = tuple(np.argsort(axes))
         return np.transpose(x, axes)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # permute back
+    def backward(ctx, grad):  # permute back
         return Permute.call(grad, ctx.inverse), None
 
 

@@ -40,12 +40,12 @@ class WindowGather(Function):
     __slots__ = ("win", "masks")
 
     @staticmethod
-    def forward(ctx, x, masks, win):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, masks, win):
         ctx.win, ctx.masks = win, masks
         return _window_sum(x, masks, win)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # linear: the adjoint spreads grad back
+    def backward(ctx, grad):  # linear: the adjoint spreads grad back
         return WindowScatter.call(grad, ctx.masks, ctx.win), None, None
 
 
@@ -58,7 +58,7 @@ class WindowScatter(Function):
     __slots__ = ("win", "masks")
 
     @staticmethod
-    def forward(ctx, g, masks, win):  # type: ignore[no-untyped-def]
+    def forward(ctx, g, masks, win):
         ctx.win, ctx.masks = win, masks
         n, c = g.shape[:2]
         image = np.zeros((n, c) + win.padded_size, dtype=g.dtype)
@@ -72,7 +72,7 @@ class WindowScatter(Function):
         return np.ascontiguousarray(image[(...,) + win.interior()]) if any(win.padding) else image
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # linear: the adjoint gathers grad back
+    def backward(ctx, grad):  # linear: the adjoint gathers grad back
         return WindowGather.call(grad, ctx.masks, ctx.win), None, None
 
 
@@ -101,7 +101,7 @@ class MaxPool2d(Function):
     __slots__ = ("win",)
 
     @staticmethod
-    def forward(ctx, x, win):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, win):
         padded = win.pad(x, -np.inf)
         out = padded[:, :, win.rows(0), win.cols(0)].copy()  # kernel position (0, 0), then the others
         for i, j in win.positions[1:]:
@@ -112,7 +112,7 @@ class MaxPool2d(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dx = grad at each window's argmax
+    def backward(ctx, grad):  # dx = grad at each window's argmax
         (masks,) = ctx.saved_tensors
         return WindowScatter.call(grad, masks, ctx.win), None
 
@@ -123,7 +123,7 @@ class AvgPool2d(Function):
     __slots__ = ("win", "scale")
 
     @staticmethod
-    def forward(ctx, x, win):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, win):
         ctx.win = win
         ctx.scale = 1.0 / (win.kernel[0] * win.kernel[1])
         out = _window_sum(x, None, win)
@@ -131,7 +131,7 @@ class AvgPool2d(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # dx = grad / (kH*kW) on every pixel of the window
+    def backward(ctx, grad):  # dx = grad / (kH*kW) on every pixel of the window
         return WindowScatter.call(grad * ctx.scale, None, ctx.win), None
 
 

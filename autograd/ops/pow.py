@@ -21,14 +21,14 @@ class PowConstant(Function):
     __slots__ = ("p", "x_shape")
 
     @staticmethod
-    def forward(ctx, x, p):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, p):
         ctx.save_for_backward(x)
         ctx.p = p
         ctx.x_shape = shape_of(x)
         return x**p
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(x^p) = p x^(p-1) dx, and 0 where p = 0
+    def backward(ctx, grad):  # d(x^p) = p x^(p-1) dx, and 0 where p = 0
         (x,) = ctx.saved_tensors
         p = ctx.p
         if isinstance(p, np.ndarray):  # the array of a tensor exponent without grad: may broadcast x
@@ -47,14 +47,14 @@ class Pow(Function):
     __slots__ = ("a_shape", "b_shape")
 
     @staticmethod
-    def forward(ctx, a, b):  # type: ignore[no-untyped-def]
+    def forward(ctx, a, b):
         out = a**b
         ctx.a_shape, ctx.b_shape = shape_of(a), shape_of(b)
         ctx.save_for_backward(a, b, out)
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(a^b) = b a^(b-1) da + a^b ln(a) db
+    def backward(ctx, grad):  # d(a^b) = b a^(b-1) da + a^b ln(a) db
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         ga = unbroadcast(grad * b * a ** (b - 1), ctx.a_shape) if need_a else None

@@ -14,13 +14,13 @@ class Relu(Function):
     __slots__ = ("mask",)
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         if ctx.needs_input_grad[0]:
             ctx.mask = x > 0
         return np.maximum(x, 0)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(relu x) = [x > 0] dx
+    def backward(ctx, grad):  # d(relu x) = [x > 0] dx
         return grad * ctx.mask
 
 

@@ -18,12 +18,12 @@ class Reshape(Function):
     is_view = True
 
     @staticmethod
-    def forward(ctx, x, shape):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, shape):
         ctx.in_shape = x.shape
         return x.reshape(shape)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # the same elements, the input's shape
+    def backward(ctx, grad):  # the same elements, the input's shape
         return grad.reshape(ctx.in_shape), None
 
 

@@ -22,14 +22,14 @@ class IndexPut(Function):
     __slots__ = ("index", "value_shape")
 
     @staticmethod
-    def forward(ctx, x, value, index):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, value, index):
         ctx.index, ctx.value_shape = index, np.shape(value)
         out = np.array(x)
         out[index] = value
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # overwritten places pass nothing to x
+    def backward(ctx, grad):  # overwritten places pass nothing to x
         idx = ctx.index
         kept = np.ones(grad.shape, dtype=bool)
         kept[idx] = False

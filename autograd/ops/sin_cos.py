@@ -13,12 +13,12 @@ class Sin(Function):
     __slots__ = ()
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.sin(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(sin x) = cos x dx
+    def backward(ctx, grad):  # d(sin x) = cos x dx
         (x,) = ctx.saved_tensors
         return grad * Cos.call(x)
 
@@ -27,12 +27,12 @@ class Cos(Function):
     __slots__ = ()
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.cos(x)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(cos x) = -sin x dx
+    def backward(ctx, grad):  # d(cos x) = -sin x dx
         (x,) = ctx.saved_tensors
         return -grad * Sin.call(x)
 

@@ -14,7 +14,7 @@ class Softmax(Function):
     __slots__ = ("dim",)
 
     @staticmethod
-    def forward(ctx, x, dim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dim):
         e = np.exp(x - np.max(x, axis=dim, keepdims=True))
         out = e / np.sum(e, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
@@ -22,7 +22,7 @@ class Softmax(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # ds = s * (g - sum(g s))
+    def backward(ctx, grad):  # ds = s * (g - sum(g s))
         (out,) = ctx.saved_tensors
         return out * (grad - (grad * out).sum(axis=ctx.dim, keepdims=True)), None
 

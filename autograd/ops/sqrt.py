@@ -13,13 +13,13 @@ class Sqrt(Function):
     __slots__ = ()
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         out = np.sqrt(x)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(sqrt x) = dx / (2 sqrt x)
+    def backward(ctx, grad):  # d(sqrt x) = dx / (2 sqrt x)
         (out,) = ctx.saved_tensors
         return grad / (2 * out)
 

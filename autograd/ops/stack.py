@@ -18,12 +18,12 @@ class Stack(Function):
     __slots__ = ("dim", "n")
 
     @staticmethod
-    def forward(ctx, dim, *xs):  # type: ignore[no-untyped-def]
+    def forward(ctx, dim, *xs):
         ctx.dim, ctx.n = dim, len(xs)
         return np.stack(xs, axis=dim)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # each input gets its index along dim
+    def backward(ctx, grad):  # each input gets its index along dim
         lead = (slice(None),) * ctx.dim
         return (None,) + tuple(grad[lead + (i,)] for i in range(ctx.n))
 

@@ -15,14 +15,14 @@ class Sum(Function):
     __slots__ = ("in_shape", "kept")
 
     @staticmethod
-    def forward(ctx, x, axes, keepdim):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, axes, keepdim):
         if ctx.needs_input_grad[0]:
             ctx.in_shape = x.shape
             ctx.kept = kept_shape(x.shape, axes)
         return x.sum(axis=axes, keepdims=keepdim)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # each input element gets the sum's gradient
+    def backward(ctx, grad):  # each input element gets the sum's gradient
         return Expand.call(grad.reshape(ctx.kept), ctx.in_shape), None, None
 
 

@@ -13,13 +13,13 @@ class Tanh(Function):
     __slots__ = ()
 
     @staticmethod
-    def forward(ctx, x):  # type: ignore[no-untyped-def]
+    def forward(ctx, x):
         out = np.tanh(x)
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d(tanh x) = (1 - tanh^2 x) dx
+    def backward(ctx, grad):  # d(tanh x) = (1 - tanh^2 x) dx
         (out,) = ctx.saved_tensors
         return grad * (1 - out * out)
 

@@ -16,12 +16,12 @@ class Cast(Function):
     __slots__ = ("src",)
 
     @staticmethod
-    def forward(ctx, x, dtype):  # type: ignore[no-untyped-def]
+    def forward(ctx, x, dtype):
         ctx.src = x.dtype
         return x.astype(dtype)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # the identity, in the source dtype
+    def backward(ctx, grad):  # the identity, in the source dtype
         return Cast.call(grad, ctx.src), None
 
 

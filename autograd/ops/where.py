@@ -16,13 +16,13 @@ class Where(Function):
     __slots__ = ("cond", "a_shape", "b_shape")
 
     @staticmethod
-    def forward(ctx, cond, a, b):  # type: ignore[no-untyped-def]
+    def forward(ctx, cond, a, b):
         ctx.cond = cond
         ctx.a_shape, ctx.b_shape = shape_of(a), shape_of(b)
         return np.where(cond, a, b)
 
     @staticmethod
-    def backward(ctx, grad):  # type: ignore[no-untyped-def]  # d where(c,a,b) = [c] da + [not c] db
+    def backward(ctx, grad):  # d where(c,a,b) = [c] da + [not c] db
         c = ctx.cond
         need_a, need_b = ctx.needs_input_grad[1:]
         return (

@@ -179,7 +179,7 @@ class Optimizer:
             if key not in by_index:
                 raise ValueError(f"{name}.load_state_dict: state for parameter {key!r}, which no group lists")
             p = by_index[key]
-            restored = {}
+            restored: dict[str, Any] = {}
             for k, v in values.items():
                 if isinstance(v, (Tensor, np.ndarray)):
                     array = v.numpy(force=True) if isinstance(v, Tensor) else v
