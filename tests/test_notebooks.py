@@ -38,10 +38,10 @@ def test_notebook_runs_without_error(notebook: Path, monkeypatch: pytest.MonkeyP
     assert not errors, f"{notebook.name}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
 
 
-def _notebook_with(tmp_path: Path, source: str) -> Path:
+def _notebook_with(tmp_path: Path, *sources: str) -> Path:
     path = tmp_path / "probe.ipynb"
     notebook = nbformat.v4.new_notebook()
-    notebook.cells.append(nbformat.v4.new_code_cell(source))
+    notebook.cells.extend(nbformat.v4.new_code_cell(source) for source in sources)
     nbformat.write(notebook, path)
     return path
 
@@ -59,3 +59,14 @@ def test_the_kernel_runs_on_the_interpreter_running_the_tests(tmp_path: Path) ->
     )
     printed = executed.cells[0].outputs[0]["text"].strip()
     assert Path(printed).resolve() == Path(sys.executable).resolve()
+
+
+def test_grad_mode_switched_off_in_one_cell_stays_off_in_the_next(tmp_path: Path) -> None:
+    # Grad mode is per thread (a ContextVar); a Jupyter cell must not lose it when the next one runs.
+    notebook = _notebook_with(
+        tmp_path,
+        "import autograd\nautograd.set_grad_enabled(False)",
+        "x = autograd.ones(2, requires_grad=True)\nprint(autograd.is_grad_enabled(), (x * 2).requires_grad)",
+    )
+    executed = _load_executor().execute_notebook(notebook, timeout=60)
+    assert executed.cells[1].outputs[0]["text"].strip() == "False False"
