@@ -85,7 +85,7 @@ def engine_private_names() -> set[str]:
     return names - {"_version"}  # PyTorch's own name for the version counter, read by users
 
 
-@pytest.mark.parametrize("package", ["nn", "tinyautograd"])
+@pytest.mark.parametrize("package", ["nn", "tinyautograd", "benchmarks"])
 def test_code_outside_the_engine_uses_no_private_name_of_it(package: str) -> None:
     private = engine_private_names()
     found = []
