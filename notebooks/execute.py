@@ -4,9 +4,9 @@
     python notebooks/execute.py notebooks/02_*.ipynb # some of them
 
 The kernel is this Python interpreter (the one with the repository installed), whatever
-`python` happens to be first on PATH. Notebooks that need the red wine data read its path
-from the environment variable TINYAUTOGRAD_WINE_CSV. The test suite (tests/test_notebooks.py)
-runs `execute_notebook` on each notebook without writing it back.
+`python` happens to be first on PATH. The red wine data notebook 05 reads ships in data/.
+The test suite (tests/test_notebooks.py) runs `execute_notebook` on each notebook without
+writing it back.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Shared test settings: hypothesis profiles and where the red wine data lives."""
+"""Shared test settings: hypothesis profiles and where the red wine data lives (data/, in the repository)."""
 
 from __future__ import annotations
 
@@ -22,19 +22,13 @@ def pytest_configure(config: pytest.Config) -> None:
 REPO = Path(__file__).resolve().parent.parent
 
 
-def wine_csv_path() -> Path:
-    """The red wine quality CSV: $TINYAUTOGRAD_WINE_CSV, else ../shared/data next to the repository."""
-    env = os.environ.get("TINYAUTOGRAD_WINE_CSV")
-    return Path(env) if env else REPO.parent / "shared" / "data" / "winequality-red.csv"
+WINE_CSV = REPO / "data" / "winequality-red.csv"  # ships with the repository (data/README.md)
 
 
 @pytest.fixture
 def wine_csv() -> Path:
-    """The wine data file; the test is skipped (with the reason) where it is absent."""
-    path = wine_csv_path()
-    if not path.is_file():
-        pytest.skip(f"the red wine quality data is not at {path} (set TINYAUTOGRAD_WINE_CSV to its path)")
-    return path
+    """The red wine quality data shipped in data/."""
+    return WINE_CSV
 
 
 @pytest.fixture(autouse=True)

@@ -1,21 +1,17 @@
 """Every notebook in notebooks/ runs from top to bottom without an error (executed with nbclient).
 
 The kernel is this interpreter (see notebooks/execute.py), so the notebooks use the code under test.
-Notebooks that need the red wine quality data read its path from the environment variable
-TINYAUTOGRAD_WINE_CSV; where it is unset and ../shared/data/winequality-red.csv exists next to the
-repository, that file is used.
+The data they read ships in data/; nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import wine_csv_path
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 CELL_TIMEOUT_SECONDS = 300
@@ -30,9 +26,7 @@ def _load_executor():
 
 
 @pytest.mark.parametrize("notebook", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
-def test_notebook_runs_without_error(notebook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if "TINYAUTOGRAD_WINE_CSV" not in os.environ and wine_csv_path().is_file():
-        monkeypatch.setenv("TINYAUTOGRAD_WINE_CSV", str(wine_csv_path()))
+def test_notebook_runs_without_error(notebook: Path) -> None:
     executed = _load_executor().execute_notebook(notebook, timeout=CELL_TIMEOUT_SECONDS)
     errors = [o for cell in executed.cells for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, f"{notebook.name}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
