@@ -6,7 +6,7 @@ from .layers import AvgPool2d, Conv2d, Dropout, Flatten, Identity, Linear, MaxPo
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
 from .module import Module, ModuleList, Sequential
 from .parameter import Parameter
-from .serialization import load, save
+from .serialization import CheckpointError, TensorInfo, load, read_header, read_metadata, remove_stale_temporaries, save
 
 __all__ = [
     "AvgPool2d",
@@ -38,4 +38,9 @@ __all__ = [
     "optim",
     "load",
     "save",
+    "CheckpointError",
+    "TensorInfo",
+    "read_header",
+    "read_metadata",
+    "remove_stale_temporaries",
 ]

@@ -1,34 +1,22 @@
-"""Data for training: datasets, batches, splits, and tabular data from CSV files.
-
-Datasets and loading, as `torch.utils.data`:
+"""Data for training: datasets, batches and splits, as `torch.utils.data`.
 
 >>> dataset = TensorDataset(features, targets)              # tensors with the same first dimension
 >>> train, val = random_split(dataset, [0.8, 0.2], generator=0)
 >>> for x, y in DataLoader(train, batch_size=32, shuffle=True):
 ...     ...
 
-Tabular data (what `tinyautograd fit` uses):
-
->>> table = read_csv("winequality-red.csv", target="quality")   # `,` or `;` separator detected
->>> train, test = train_test_split(table, test_fraction=0.2, seed=0)
->>> scaler = Standardizer().fit(train.features)                # statistics of the training split only
->>> x_train, x_test = scaler.transform(train.features), scaler.transform(test.features)
->>> Standardizer.from_dict(scaler.to_dict())                   # arrays only, e.g. to save with the model
+Reading tables from CSV files is the application's job (`tinyautograd.tables`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, as_tensor, float32, get_default_dtype
+from autograd import Tensor, as_tensor, get_default_dtype
 from autograd.extension import wrap
 from autograd.random import generator as default_generator
 
@@ -204,203 +192,3 @@ class DataLoader:
             else:
                 indices = range(start, end) if order is None else order[start:end].tolist()
                 yield collate([self.dataset[i] for i in indices])
-
-
-# -- tabular data from CSV ---------------------------------------------------------------------
-
-
-class DataError(ValueError):
-    """Data that cannot be used: an empty or malformed file, an unknown column, a non-numeric cell."""
-
-
-@dataclass
-class Table:
-    """Numeric tabular data: `features` (rows × columns, float64), `target` (one per row) and their names."""
-
-    features: np.ndarray
-    target: np.ndarray
-    feature_names: list[str]
-    target_name: str
-
-    def __len__(self) -> int:
-        return int(self.features.shape[0])
-
-    def rows(self, index: Any) -> Table:
-        """The rows at `index` (an index array, mask or slice) as a new Table."""
-        return Table(self.features[index], self.target[index], list(self.feature_names), self.target_name)
-
-    def to_dataset(self, dtype: Any = float32) -> TensorDataset:
-        """A TensorDataset of (features, target as a column of shape (n, 1)) in `dtype` (float32 by default)."""
-        return TensorDataset(wrap(self.features.astype(dtype)), wrap(self.target.reshape(-1, 1).astype(dtype)))
-
-
-def _detect_separator(header: str, path: str) -> str:
-    counts = {sep: len(next(csv.reader([header], delimiter=sep))) for sep in (",", ";")}
-    sep = max(counts, key=lambda s: counts[s])
-    if counts[sep] < 2:
-        raise DataError(f"{path}: the header has a single column; expected columns separated by ',' or ';'")
-    return sep
-
-
-def read_csv(path: str | os.PathLike[str], target: str, separator: str | None = None, min_rows: int = 2) -> Table:
-    """Read a numeric CSV file with a header row into a Table, with `target` as the column to predict.
-
-    The separator (`,` or `;`) is detected from the header unless given; quoted names are unquoted.
-    Raises FileNotFoundError for a missing file and DataError (a ValueError) for an empty file, fewer than
-    `min_rows` data rows, an unknown target (the message lists the columns), rows of the wrong length, and
-    cells that are not finite numbers (the message names the line, column and text).
-
-    >>> table = read_csv("winequality-red.csv", target="quality"); table.features.shape
-    (1599, 11)
-    """
-    path = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise IsADirectoryError(f"{path}: is a directory, not a CSV file") from None
-    except UnicodeDecodeError as e:
-        raise DataError(f"{path}: not a text (UTF-8) file: byte {e.start} cannot be decoded") from None
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        raise DataError(f"{path}: the file is empty")
-    sep = separator or _detect_separator(lines[first], path)
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    header: list[str] | None = None
-    cells: list[list[str]] = []
-    line_numbers: list[int] = []
-    for row in reader:
-        if not row or all(not c.strip() for c in row):
-            continue
-        if header is None:
-            header = [c.strip() for c in row]
-            continue
-        if len(row) != len(header):
-            raise DataError(
-                f"{path}: line {reader.line_num} has {len(row)} fields but the header has {len(header)} columns"
-            )
-        cells.append(row)
-        line_numbers.append(reader.line_num)
-    assert header is not None
-    duplicates = sorted({c for c in header if header.count(c) > 1})
-    if duplicates:
-        raise DataError(f"{path}: duplicate column names {duplicates}")
-    if target not in header:
-        raise DataError(f"{path}: no column {target!r}; the columns are {', '.join(repr(c) for c in header)}")
-    if len(header) < 2:
-        raise DataError(f"{path}: needs at least one feature column besides the target {target!r}")
-    if len(cells) < min_rows:
-        raise DataError(f"{path}: has {len(cells)} data rows; at least {min_rows} are needed")
-    values = _parse_numbers(cells, header, line_numbers, path)
-    t = header.index(target)
-    feature_columns = [i for i in range(len(header)) if i != t]
-    return Table(values[:, feature_columns], values[:, t].copy(), [header[i] for i in feature_columns], target)
-
-
-def _parse_numbers(cells: list[list[str]], header: list[str], line_numbers: list[int], path: str) -> np.ndarray:
-    """The cells as a float64 array, or a DataError naming the first cell that is not a finite number."""
-    try:
-        values = np.array(cells, dtype=np.str_).astype(np.float64)
-        if np.isfinite(values).all():
-            return values
-    except ValueError:
-        pass
-    for row, line in zip(cells, line_numbers):
-        for column, text in zip(header, row):
-            try:
-                ok = math.isfinite(float(text))
-            except ValueError:
-                ok = False
-            if not ok:
-                raise DataError(f"{path}: line {line}, column {column!r}: {text!r} is not a number")
-    raise DataError(f"{path}: could not read the cells as numbers")  # pragma: no cover  (every cell parsed above)
-
-
-def train_test_split(table: Table, test_fraction: float = 0.2, seed: int = 0) -> tuple[Table, Table]:
-    """Shuffle the rows with `seed` and cut them into (train, test); the test part has round(n * test_fraction) rows.
-
-    >>> train, test = train_test_split(table)        # 8:2, seed 0
-    """
-    n = len(table)
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"train_test_split: test_fraction must be between 0 and 1, got {test_fraction!r}")
-    n_test = round(n * test_fraction)
-    if n_test < 1 or n_test > n - 1:
-        raise DataError(
-            f"train_test_split: {n} rows cannot give a non-empty {1 - test_fraction:g}:{test_fraction:g} split"
-        )
-    order = np.random.default_rng(seed).permutation(n)
-    return table.rows(order[n_test:]), table.rows(order[:n_test])
-
-
-class Standardizer:
-    """Scale each feature to mean 0 and standard deviation 1, with statistics fitted on the training data only.
-
-    A constant feature (standard deviation 0) is only centred. `to_dict()` / `from_dict()` keep the statistics
-    as plain arrays so they can be saved next to the model.
-
-    >>> scaler = Standardizer().fit(train_x); scaler.transform(test_x)
-    """
-
-    def __init__(self, mean: Any = None, std: Any = None) -> None:
-        self.mean = None if mean is None else np.asarray(mean, dtype=np.float64)
-        self.std = None if std is None else np.asarray(std, dtype=np.float64)
-        if (self.mean is None) != (self.std is None):
-            raise ValueError("Standardizer: give both mean and std, or neither")
-        if self.mean is not None and self.mean.shape != self.std.shape:  # type: ignore[union-attr]
-            raise ValueError(f"Standardizer: mean {self.mean.shape} and std {self.std.shape} differ in shape")  # type: ignore[union-attr]
-
-    def fit(self, x: Any) -> Standardizer:
-        """Learn the mean and (population) standard deviation of each column of `x`; returns self."""
-        array = _as_array(x)
-        if array.shape[0] == 0:
-            raise ValueError("Standardizer.fit: no rows to fit on")
-        self.mean = array.mean(axis=0)
-        std = array.std(axis=0)
-        self.std = np.where(std > 0, std, 1.0)
-        return self
-
-    def transform(self, x: Any) -> Any:
-        """(x - mean) / std, as an array (or a Tensor when given a Tensor)."""
-        if self.mean is None or self.std is None:
-            raise RuntimeError("Standardizer.transform: call fit() (or from_dict()) first")
-        array = _as_array(x)
-        if array.shape[1:] != self.mean.shape:
-            raise ValueError(
-                f"Standardizer.transform: data with shape {array.shape} does not fit statistics of shape "
-                f"{self.mean.shape}"
-            )
-        out = (array - self.mean) / self.std
-        return wrap(out.astype(x.dtype)) if isinstance(x, Tensor) else out
-
-    def fit_transform(self, x: Any) -> Any:
-        """fit(x), then transform(x)."""
-        return self.fit(x).transform(x)
-
-    def inverse_transform(self, x: Any) -> Any:
-        """x * std + mean: back to the original units."""
-        if self.mean is None or self.std is None:
-            raise RuntimeError("Standardizer.inverse_transform: call fit() (or from_dict()) first")
-        out = _as_array(x) * self.std + self.mean
-        return wrap(out.astype(x.dtype)) if isinstance(x, Tensor) else out
-
-    def to_dict(self) -> dict[str, np.ndarray]:
-        """{"mean": array, "std": array}: the fitted statistics (copies)."""
-        if self.mean is None or self.std is None:
-            raise RuntimeError("Standardizer.to_dict: call fit() first")
-        return {"mean": self.mean.copy(), "std": self.std.copy()}
-
-    @classmethod
-    def from_dict(cls, state: dict[str, Any]) -> Standardizer:
-        """A Standardizer with the statistics of `to_dict()` (arrays or Tensors)."""
-        missing = {"mean", "std"} - set(state)
-        if missing:
-            raise ValueError(f"Standardizer.from_dict: missing {sorted(missing)}")
-        return cls(_as_array(state["mean"]), _as_array(state["std"]))
-
-
-def _as_array(x: Any) -> np.ndarray:
-    return x.numpy(force=True).astype(np.float64) if isinstance(x, Tensor) else np.asarray(x, dtype=np.float64)

@@ -1,4 +1,4 @@
-"""The command line, run as users run it: `python -m nn ...` and the `tinyautograd` console script, in a subprocess.
+"""The command line, run as users run it: `python -m tinyautograd ...` and the `tinyautograd` console script.
 
 Also the pieces it is built from: the Friedman #1 generator, the baselines, the run directory.
 """
@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,11 +20,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nn
-from nn.baselines import LeastSquares, MeanPredictor
-from nn.data import read_csv, train_test_split
-from nn.friedman import make_friedman1
-from nn.reporting import staged_directory
 from nn.serialization import read_metadata
+from tinyautograd.baselines import LeastSquares, MeanPredictor
+from tinyautograd.friedman import make_friedman1
+from tinyautograd.reporting import staged_directory
+from tinyautograd.tables import read_csv, train_test_split
 
 PREFIX = "tinyautograd: error: "
 CONSOLE_SCRIPT = Path(sys.executable).with_name("tinyautograd")
@@ -30,7 +32,7 @@ CONSOLE_SCRIPT = Path(sys.executable).with_name("tinyautograd")
 
 def run(*args: str, cwd: Path, console: bool = False, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     """Run the command line in `cwd` and capture its output."""
-    command = [str(CONSOLE_SCRIPT)] if console else [sys.executable, "-m", "nn"]
+    command = [str(CONSOLE_SCRIPT)] if console else [sys.executable, "-m", "tinyautograd"]
     return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
@@ -239,14 +241,16 @@ BAD_FIT_INPUTS = {
         lambda d: ["--csv", str(write_csv(d / "d.csv")), "--target", "z"],
         ["'z'", "'a', 'b', 'c', 'y'"],
     ),
-    "non-numeric cell": (
+    "text target for regression": (
         lambda d: [
             "--csv",
-            str(write_text(d / "d.csv", "a,b,y\n1,2,3\n4,5,6\n7,abc,9\n1,1,1\n2,2,2\n")),
+            str(write_text(d / "d.csv", "a,b,y\n1,2,3\n4,5,6\n7,8,abc\n1,1,1\n2,2,2\n")),
             "--target",
             "y",
+            "--task",
+            "regression",
         ],
-        ["line 4", "'b'", "'abc'"],
+        ["'y'", "text", "--task classification"],
     ),
     "empty file": (lambda d: ["--csv", str(write_text(d / "d.csv", "")), "--target", "y"], ["empty"]),
     "single row": (lambda d: ["--csv", str(write_text(d / "d.csv", "a,y\n1,2\n")), "--target", "y"], ["1 data rows"]),
@@ -273,14 +277,20 @@ def test_bad_input_gives_one_line_and_status_2_and_leaves_no_output(tmp_path: Pa
     assert sorted(os.listdir(tmp_path)) == before  # no runs/, no half-written directory
 
 
-def test_nan_loss_stops_names_the_epoch_and_suggests_a_lower_learning_rate(tmp_path: Path) -> None:
+def test_nan_loss_stops_names_the_epoch_and_suggests_a_learning_rate_that_trains(tmp_path: Path) -> None:
     result = run("fit", "--optimizer", "sgd", "--lr", "1e6", "--epochs", "3", "--out", "runs/bad", cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.rstrip().split("\n")
     assert lines[-1].startswith(PREFIX) and sum(PREFIX in line for line in lines) == 1
-    assert "at epoch 1" in lines[-1] and "lower --lr" in lines[-1]
+    assert "at epoch 1" in lines[-1]
     assert os.listdir(tmp_path) == []  # the staged run directory and runs/ are gone
+    suggested = re.search(r"--lr (\S+): try that", lines[-1])
+    assert suggested is not None, lines[-1]
+    assert float(suggested.group(1)) < 1e5  # not a fixed tenth of the rate that diverged
+    again = run("fit", "--optimizer", "sgd", "--lr", suggested.group(1), "--epochs", "3", "--out", "run", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert math.isfinite(report_of(tmp_path / "run")["results"][0]["test_mse"])
 
 
 def test_an_existing_non_empty_output_directory_is_left_alone(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import Table
+from .tables import Table
 
 
 def friedman1_function(x: np.ndarray) -> np.ndarray:

@@ -61,7 +61,12 @@ def write_report_json(path: str | os.PathLike[str], report: dict[str, Any]) -> N
         f.write("\n")
 
 
-def plot_losses(path: str | os.PathLike[str], history: Sequence[dict[str, Any]], best_epoch: int | None = None) -> None:
+def plot_losses(
+    path: str | os.PathLike[str],
+    history: Sequence[dict[str, Any]],
+    best_epoch: int | None = None,
+    ylabel: str = "mean squared error",
+) -> None:
     """Save a PNG of the train, validation and test loss per epoch (log scale), marking the kept epoch.
 
     Draws with matplotlib's Agg canvas directly (no pyplot, no display needed).
@@ -86,7 +91,7 @@ def plot_losses(path: str | os.PathLike[str], history: Sequence[dict[str, Any]],
         axes.yaxis.set_minor_formatter(plain)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("epoch")
-    axes.set_ylabel("mean squared error")
+    axes.set_ylabel(ylabel)
     axes.set_title("loss per epoch")
     axes.grid(True, alpha=0.3)
     axes.legend()
@@ -131,3 +136,28 @@ def staged_directory(target: str | os.PathLike[str]) -> Iterator[Path]:
             except OSError:
                 break
         raise
+
+
+def plot_confusion_matrix(path: str | os.PathLike[str], counts: Any, classes: Sequence[str], title: str) -> None:
+    """Save a PNG of a confusion matrix (rows: actual class, columns: predicted class), counts written in."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    size = min(3 + 0.5 * len(classes), 12)
+    figure = Figure(figsize=(size, size), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.imshow(counts, cmap="Blues")
+    ticks = range(len(classes))
+    axes.set_xticks(ticks, [str(c) for c in classes], rotation=45 if len(classes) > 6 else 0)
+    axes.set_yticks(ticks, [str(c) for c in classes])
+    limit = counts.max() / 2 if counts.size else 0
+    for i in ticks:
+        for j in ticks:
+            color = "white" if counts[i, j] > limit else "black"
+            axes.text(j, i, str(int(counts[i, j])), ha="center", va="center", color=color, fontsize=8)
+    axes.set_xlabel("predicted class")
+    axes.set_ylabel("actual class")
+    axes.set_title(title)
+    figure.tight_layout()
+    figure.savefig(os.fspath(path), format="png")

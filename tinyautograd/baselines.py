@@ -1,4 +1,4 @@
-"""Baseline predictors a model must beat: predicting the training mean, and least-squares linear regression.
+"""Baseline predictors a model must beat: the training mean and least squares (regression), the majority class.
 
 >>> baseline = LeastSquares().fit(x_train, y_train)
 >>> float(np.mean((baseline.predict(x_test) - y_test) ** 2))      # the test MSE to beat
@@ -64,3 +64,27 @@ class LeastSquares:
         if self.coef is None or self.intercept is None:
             raise RuntimeError("LeastSquares.predict: call fit() first")
         return np.asarray(x, dtype=np.float64) @ self.coef + self.intercept
+
+
+class MajorityClass:
+    """Predicts the most frequent training class for every row (ties: the lowest class index).
+
+    >>> MajorityClass().fit(np.zeros((3, 1)), np.array([2, 0, 2])).predict(np.zeros((2, 1)))
+    array([2, 2])
+    """
+
+    name = "majority class"
+
+    def __init__(self) -> None:
+        self.label: int | None = None
+
+    def fit(self, x: Any, y: Any) -> MajorityClass:
+        """Remember the most frequent class index of `y`; returns self."""
+        self.label = int(np.bincount(np.asarray(y, dtype=np.int64)).argmax())
+        return self
+
+    def predict(self, x: Any) -> np.ndarray:
+        """The majority class, once per row of `x`."""
+        if self.label is None:
+            raise RuntimeError("MajorityClass.predict: call fit() first")
+        return np.full(len(x), self.label, dtype=np.int64)

@@ -1,7 +1,0 @@
-"""`python -m nn ...` runs the `tinyautograd` command line (`fit`, `predict`)."""
-
-import sys
-
-from .cli import main
-
-sys.exit(main())
