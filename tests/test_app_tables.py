@@ -494,3 +494,15 @@ def test_read_table_refuses_a_row_of_the_wrong_length_naming_its_line(tmp_path: 
     path.write_text("a,b\n1,x\n2\n")
     with pytest.raises(DataError, match="line 3 has 1 fields but the header has 2 columns"):
         read_table(path)
+
+
+def test_a_model_that_does_not_beat_the_best_baseline_is_reported_in_words(tmp_path: Path) -> None:
+    rows = [
+        {"a": f"{i / 10:.2f}", "y": f"{2 * i / 10:.2f}"} for i in range(60)
+    ]  # exactly linear: least squares is exact
+    data = write_rows(tmp_path / "d.csv", rows)
+    args = ["--target", "y", "--epochs", "1", "--lr", "1e-6", "--out", "run"]
+    result = run("fit", "--csv", str(data), *args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "The model does NOT beat the best baseline (linear least squares) on the test split" in result.stdout
+    assert report(tmp_path / "run")["verdict"].startswith("The model does NOT beat")
