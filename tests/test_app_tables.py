@@ -41,6 +41,11 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
+def fit_quick(tmp_path: Path, data: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """One epoch of `fit` on `data` with target y, written to tmp_path/run."""
+    return run("fit", "--csv", str(data), "--target", "y", "--epochs", "1", "--out", "run", *options, cwd=tmp_path)
+
+
 def report(directory: Path) -> dict:
     return json.loads((directory / "report.json").read_text())
 
@@ -127,9 +132,7 @@ def test_predict_writes_labels_and_one_probability_column_per_class_in_row_order
 
 def test_proba_on_a_regression_model_is_refused(tmp_path: Path) -> None:
     data = write_rows(tmp_path / "d.csv", messy_rows())
-    assert (
-        run("fit", "--csv", str(data), "--target", "y", "--epochs", "1", "--out", "run", cwd=tmp_path).returncode == 0
-    )
+    assert fit_quick(tmp_path, data).returncode == 0
     assert "--proba" in one_error_line(run("predict", "--model", "run", "--csv", str(data), "--proba", cwd=tmp_path))
 
 
@@ -143,22 +146,7 @@ def test_the_separator_is_sniffed(separator: str) -> None:
 
 def test_text_features_are_one_hot_and_missing_cells_filled_with_an_indicator(tmp_path: Path) -> None:
     data = write_rows(tmp_path / "d.csv", messy_rows(), separator=";")
-    result = run(
-        "fit",
-        "--csv",
-        str(data),
-        "--target",
-        "y",
-        "--ignore",
-        "notes",
-        "--id-column",
-        "id",
-        "--epochs",
-        "1",
-        "--out",
-        "run",
-        cwd=tmp_path,
-    )
+    result = fit_quick(tmp_path, data, "--ignore", "notes", "--id-column", "id")
     assert result.returncode == 0, result.stderr
     inputs = report(tmp_path / "run")["data"]["inputs"]
     assert inputs == ["x", "x is missing", "colour=blue", "colour=green", "colour=red"]
@@ -187,45 +175,14 @@ def test_drop_missing_drops_the_rows_with_a_missing_cell(tmp_path: Path) -> None
 
 def test_features_chooses_the_columns(tmp_path: Path) -> None:
     data = write_rows(tmp_path / "d.csv", messy_rows())
-    assert (
-        run(
-            "fit",
-            "--csv",
-            str(data),
-            "--target",
-            "y",
-            "--features",
-            "colour",
-            "--epochs",
-            "1",
-            "--out",
-            "run",
-            cwd=tmp_path,
-        ).returncode
-        == 0
-    )
+    assert fit_quick(tmp_path, data, "--features", "colour").returncode == 0
     assert report(tmp_path / "run")["data"]["features"] == ["colour"]
 
 
 def test_predict_carries_the_id_column_and_keeps_the_row_order(tmp_path: Path) -> None:
     rows = messy_rows()
     data = write_rows(tmp_path / "d.csv", rows, separator="\t")
-    fit = run(
-        "fit",
-        "--csv",
-        str(data),
-        "--target",
-        "y",
-        "--ignore",
-        "notes",
-        "--id-column",
-        "id",
-        "--epochs",
-        "1",
-        "--out",
-        "run",
-        cwd=tmp_path,
-    )
+    fit = fit_quick(tmp_path, data, "--ignore", "notes", "--id-column", "id")
     assert fit.returncode == 0, fit.stderr
     new = [dict(r, colour="purple") if i == 0 else r for i, r in enumerate(rows[::-1])]  # an unseen category
     for r in new:
@@ -240,23 +197,7 @@ def test_predict_carries_the_id_column_and_keeps_the_row_order(tmp_path: Path) -
 def test_keep_columns_writes_every_input_column_then_the_prediction(tmp_path: Path) -> None:
     rows = messy_rows()
     data = write_rows(tmp_path / "d.csv", rows)
-    assert (
-        run(
-            "fit",
-            "--csv",
-            str(data),
-            "--target",
-            "y",
-            "--ignore",
-            "notes,id",
-            "--epochs",
-            "1",
-            "--out",
-            "run",
-            cwd=tmp_path,
-        ).returncode
-        == 0
-    )
+    assert fit_quick(tmp_path, data, "--ignore", "notes,id").returncode == 0
     result = run("predict", "--model", "run", "--csv", str(data), "--keep-columns", "--out", "p.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     written = list(csv.DictReader(open(tmp_path / "p.csv")))
@@ -268,20 +209,7 @@ def test_a_200000_character_cell_in_an_ignored_column_trains(tmp_path: Path) -> 
     rows = messy_rows()
     rows[5]["notes"] = "x" * 200_000
     data = write_rows(tmp_path / "d.csv", rows)
-    result = run(
-        "fit",
-        "--csv",
-        str(data),
-        "--target",
-        "y",
-        "--ignore",
-        "notes,id",
-        "--epochs",
-        "1",
-        "--out",
-        "run",
-        cwd=tmp_path,
-    )
+    result = fit_quick(tmp_path, data, "--ignore", "notes,id")
     assert result.returncode == 0, result.stderr
 
 
