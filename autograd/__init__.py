@@ -59,6 +59,8 @@ from .function import AccumulateGrad, Function, RemovableHandle
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph_drawing import draw_graph
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .promotion import promote_types, result_type
+from .device import device
 from .random import manual_seed
 from . import ops  # noqa: F401  (every module in autograd/ops/: each op registers itself, autograd/registry.py)
 from .registry import EXPORTS
@@ -116,6 +118,9 @@ __all__ = [  # what autograd exports besides its ops
     "linspace",
     "long",
     "manual_seed",
+    "promote_types",
+    "result_type",
+    "device",
     "no_grad",
     "ones",
     "ones_like",

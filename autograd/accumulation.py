@@ -64,25 +64,25 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
         raise RuntimeError(
             f"backward: a gradient of shape {tuple(grad.shape)} reached a leaf of shape {variable.shape}"
         )
-    old = variable.grad
+    old = variable._grad
     dtype = variable._data.dtype
     if old is None:
         if type(grad) is np.ndarray:
             if grad.base is None and grad.dtype == dtype and sys.getrefcount(grad) <= owned_refcount:
-                variable.grad = Tensor._make(grad)  # a fresh array nobody else holds: take it, no copy
+                variable._grad = Tensor._make(grad)  # a fresh array nobody else holds: take it, no copy
             else:
-                variable.grad = Tensor._make(np.array(grad, dtype=dtype))  # a copy the leaf owns
+                variable._grad = Tensor._make(np.array(grad, dtype=dtype))  # a copy the leaf owns
         elif isinstance(grad, Tensor):  # a recorded pass: the gradient is a node of the graph
-            variable.grad = grad if grad._requires_grad else Tensor._make(np.array(grad._data, dtype=dtype))
+            variable._grad = grad if grad._requires_grad else Tensor._make(np.array(grad._data, dtype=dtype))
         else:  # a NumPy scalar (0-d result) is immutable: no copy needed
-            variable.grad = Tensor._make(grad if grad.dtype == dtype else dtype.type(grad))
+            variable._grad = Tensor._make(grad if grad.dtype == dtype else dtype.type(grad))
     elif old._requires_grad or isinstance(grad, Tensor):  # recorded: a new node, not an in-place change
-        variable.grad = old + grad
+        variable._grad = old + grad
     elif type(old._data) is not np.ndarray:  # a scalar nobody shares memory with: rebind
         total = old._data + grad
         old._data = total if total.dtype == dtype else dtype.type(total)
     elif GRAD_ENABLED.get():  # a recorded pass: out of place, as PyTorch, so an earlier .grad is kept
-        variable.grad = old + grad
+        variable._grad = old + grad
     else:
         array = old._data
         array += grad

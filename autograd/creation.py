@@ -127,6 +127,12 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, requir
     """Values from start to end (exclusive) by step; int64 for integer arguments, as PyTorch."""
     if end is None:
         start, end = 0, start
+    if step == 0:
+        raise RuntimeError(f"arange: step must be nonzero (start={start}, end={end})")
+    if (end - start) * step < 0:
+        raise RuntimeError(
+            f"arange: upper bound and larger bound inconsistent with step sign (start={start}, end={end}, step={step})"
+        )
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if ints else Defaults.dtype

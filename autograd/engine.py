@@ -259,7 +259,33 @@ def run_backward(
         GRAD_ENABLED.set(previous_mode)
     if capture is None:
         return None
-    return captured_gradients(wanted, task.captured, allow_unused)
+    result = captured_gradients(wanted, task.captured, allow_unused)
+    return [linked_to_input(g, t) for g, t in zip(result, wanted)] if create_graph else result
+
+
+class ZeroDerivative(Function):
+    """A gradient that does not depend on its input, linked to it with a derivative of zero.
+
+    PyTorch's backward formulas record an edge to every input they read, so under create_graph
+    the gradient of relu(x).sum() (a mask) still requires grad, with a zero second derivative;
+    here such a gradient comes back as a constant, and this gives it that edge.
+    """
+
+    @staticmethod
+    def forward(ctx, value, x):
+        ctx.shape, ctx.dtype = np.shape(x), x.dtype
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):  # d(value)/dx = 0
+        return None, np.zeros(ctx.shape, ctx.dtype)
+
+
+def linked_to_input(g: Any, t: Tensor) -> Any:
+    """`g` as a tensor that requires grad when `t` does (see ZeroDerivative)."""
+    if g is None or g._requires_grad or not t._requires_grad:
+        return g
+    return ZeroDerivative.apply(g._data, t)
 
 
 def execute(task: GraphTask) -> None:

@@ -39,7 +39,7 @@ class Tensor:
     # a tensor changes its own (kept then in its `__dict__`): 5% of a tiny graph's time.
     __slots__ = (
         "_data",  # np.ndarray (or a NumPy scalar for 0-d results, promoted on demand)
-        "grad",
+        "_grad",  # .grad, checked when a user assigns it
         "_requires_grad",
         "grad_fn",
         "_output_nr",  # which output of grad_fn this tensor is
@@ -50,7 +50,7 @@ class Tensor:
     __array_priority__ = 1000  # ndarray (op) Tensor defers to the Tensor
 
     _data: Any
-    grad: Tensor | None
+    _grad: Tensor | None
     _requires_grad: builtins.bool
     grad_fn: Any
     _output_nr: builtins.int
@@ -75,7 +75,7 @@ class Tensor:
     def _init(self, data: Any, requires_grad: builtins.bool) -> None:
         """Set the fields of a new tensor (`_make` sets the same ones inline: it runs once per op)."""
         self._data = data
-        self.grad = None
+        self._grad = None
         self._requires_grad = requires_grad
         self.grad_fn = None
         self._output_nr = 0
@@ -86,7 +86,7 @@ class Tensor:
         """Wrap an array without copying or checking (the engine's constructor)."""
         t = _new(Tensor)
         t._data = data
-        t.grad = None
+        t._grad = None
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._output_nr = 0
@@ -169,6 +169,29 @@ class Tensor:
         """The data as (nested) Python lists."""
         return self._data.tolist()
 
+    @property
+    def grad(self) -> Tensor | None:
+        """d(root)/d(self), accumulated by backward passes (None until one reaches this tensor)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}"
+                )
+            if value.dtype != self.dtype:
+                raise RuntimeError(
+                    f"assigned grad has data of a different type: {value.dtype} for a tensor of {self.dtype}"
+                )
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"assigned grad has data of a different size: {tuple(value.shape)} for a tensor of shape "
+                    f"{tuple(self.shape)}"
+                )
+        self._grad = value
+
     def numpy(self, *, force: builtins.bool = False) -> np.ndarray:
         """The data as a NumPy array sharing memory with the tensor.
 
@@ -211,6 +234,22 @@ class Tensor:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
+
+    @property
+    def device(self) -> Any:
+        """Where the tensor lives: always `device(type='cpu')`."""
+        from .device import CPU
+
+        return CPU
+
+    is_cuda = False
+
+    def __format__(self, spec: str) -> str:
+        if self._data.size == 1 and self._data.ndim == 0 or (spec and self._data.size == 1):
+            return format(self._data.item(), spec)
+        if spec:
+            raise TypeError(f"unsupported format string passed to Tensor.__format__ (a tensor of shape {self.shape})")
+        return repr(self)
 
     def __repr__(self) -> str:
         body = np.array2string(self._array(), separator=", ", precision=4, prefix="tensor(")
@@ -302,10 +341,10 @@ class Tensor:
             t = ref()
             if t is not None:
                 g = grad._data if not grad._requires_grad else grad
-                if t.grad is None:
-                    t.grad = Tensor._make(np.array(g, dtype=t.dtype)) if not isinstance(g, Tensor) else g
+                if t._grad is None:
+                    t._grad = Tensor._make(np.array(g, dtype=t.dtype)) if not isinstance(g, Tensor) else g
                 else:
-                    t.grad = t.grad + g
+                    t._grad = t._grad + g
 
         self.grad_fn.register_prehook(store, self._output_nr)
 
@@ -328,8 +367,8 @@ class Tensor:
                 "use .detach().clone() for a copy of a computed tensor"
             )
         t = Tensor._make(np.array(self._data, copy=True), self._requires_grad)
-        if self.grad is not None:
-            t.grad = Tensor._make(np.array(self.grad._data, copy=True))
+        if self._grad is not None:
+            t._grad = Tensor._make(np.array(self._grad._data, copy=True))
         memo[id(self)] = t
         return t
 

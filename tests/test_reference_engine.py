@@ -64,6 +64,7 @@ from autograd.ops.relu import Relu
 from autograd.ops.reshape import Reshape
 from autograd.ops.setitem import IndexPut
 from autograd.ops.sigmoid import Sigmoid
+from autograd.ops.sign import Sign
 from autograd.ops.sin_cos import Cos, Sin
 from autograd.ops.sliding_windows import SlidingWindows
 from autograd.ops.softmax import Softmax
@@ -311,6 +312,7 @@ CASES: dict[type[Function], Case] = {
     Tanh: one_array(),
     Sigmoid: one_array(),
     Relu: one_array(nonzero_arrays),
+    Sign: one_array(nonzero_arrays),
     Erf: one_array(),
     Erfc: one_array(),
     Gelu: one_array(),

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..function import Function
 from ..inplace import apply_inplace
+from ..promotion import needs_promotion, promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
@@ -34,7 +35,9 @@ class Add(Function):
 
 @op(operators=["__add__", "__radd__"])  # addition commutes: `2 + x` is `x + 2`
 def add(a: Any, b: Any) -> Tensor:
-    """a + b, broadcasting."""
+    """a + b, broadcasting, in the dtype PyTorch promotes to."""
+    if needs_promotion(a, b):
+        a, b = promote_operands(a, b)
     return Add.apply(a, b)
 
 

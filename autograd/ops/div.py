@@ -8,9 +8,12 @@ import numpy as np
 
 from ..function import Function
 from ..inplace import apply_inplace
+from ..promotion import needs_promotion, promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
+
+_FLOAT = np.dtype(np.float32)
 
 
 class Div(Function):
@@ -37,13 +40,17 @@ class Div(Function):
 
 @op(operators=["__truediv__"])
 def div(a: Any, b: Any) -> Tensor:
-    """a / b, broadcasting."""
+    """a / b, broadcasting; integers divide into the default float dtype, as PyTorch."""
+    if needs_promotion(a, b) or getattr(a, "dtype", _FLOAT).kind != "f":
+        a, b = promote_operands(a, b, true_division=True)
     return Div.apply(a, b)
 
 
 @op(method=False, export=False, operators=["__rtruediv__"])
 def rdiv(self: Tensor, other: Any) -> Tensor:
     """other / self, for Python's reflected operator (`1 / x`)."""
+    if needs_promotion(self, other) or self._data.dtype.kind != "f":
+        self, other = promote_operands(self, other, true_division=True)
     return Div.apply(other, self)
 
 

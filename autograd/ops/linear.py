@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import DtypeError, ShapeError
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
@@ -72,6 +72,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     # the bias's dimensions here, the input's last dimension only when NumPy refuses x @ W.T.
     if w.ndim != 2 or (b is not None and (b.ndim != 1 or len(b) != len(w))):
         _check_shapes(input, w, b)
+    x = getattr(input, "_data", input)
+    if getattr(x, "dtype", w.dtype) != w.dtype:  # as PyTorch: no silent promotion of an int or float64 input
+        raise DtypeError(
+            f"linear: mat1 and mat2 must have the same dtype, but got {np.dtype(x.dtype)} (input) and "
+            f"{w.dtype} (weight); convert the input with .to({w.dtype}) or the layer with .to(...)"
+        )
     try:
         return Linear.apply(input, weight, bias)
     except ValueError:

@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from .. import return_types
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
 from .dims import normalize_dim, reduction_axes
+from .maximum import maximum, minimum
 
 
 class MaxAll(Function):
@@ -21,6 +23,8 @@ class MaxAll(Function):
     def forward(ctx, x, axes, keepdim):
         out = np.max(x, axis=axes, keepdims=True)
         mask = x == out
+        if np.isnan(out).any():  # a NaN is the max (as PyTorch): the gradient goes to the NaNs
+            mask |= np.isnan(x) & np.isnan(out)
         ctx.weight = (mask / mask.sum(axis=axes, keepdims=True)).astype(x.dtype)
         ctx.kept = out.shape
         return (
@@ -66,22 +70,24 @@ def _extreme(x: Tensor, dim: Any, keepdim: bool, largest: bool) -> Any:
         if largest:
             return MaxAll.apply(x, None, keepdim)
         return -MaxAll.apply(-x, None, keepdim)
+    if isinstance(dim, Tensor):  # max(a, b): elementwise, as torch.max(a, b)
+        return maximum(x, dim) if largest else minimum(x, dim)
     d = normalize_dim(dim, x.ndim, name)
+    result = return_types.max if largest else return_types.min
     if x.ndim == 0:  # PyTorch: a 0-d tensor is its own max along dim 0, at index 0
-        return MaxDim.apply(x.reshape(1), 0, False, largest)
-    values, indices = MaxDim.apply(x, d, keepdim, largest)
-    return values, indices
+        return result(*MaxDim.apply(x.reshape(1), 0, False, largest))
+    return result(*MaxDim.apply(x, d, keepdim, largest))
 
 
 @op()
 def max(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - torch.max
-    """The largest element, or `(values, indices)` along `dim`."""
+    """The largest element; `(values, indices)` along `dim` (a named tuple); or max(a, b) elementwise."""
     return _extreme(x, dim, keepdim, True)
 
 
 @op()
 def min(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001 - torch.min
-    """The smallest element, or `(values, indices)` along `dim`."""
+    """The smallest element; `(values, indices)` along `dim` (a named tuple); or min(a, b) elementwise."""
     return _extreme(x, dim, keepdim, False)
 
 

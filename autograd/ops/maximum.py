@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..promotion import needs_promotion, promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import shape_of, unbroadcast
@@ -36,12 +37,16 @@ class Maximum(Function):
 @op()
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise maximum; where a == b each gets half the gradient."""
+    if needs_promotion(a, b):
+        a, b = promote_operands(a, b)
     return Maximum.apply(a, b)
 
 
 @op()
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum; where a == b each gets half the gradient."""
+    if needs_promotion(a, b):
+        a, b = promote_operands(a, b)
     return -Maximum.apply(
         -a if isinstance(a, Tensor) else np.negative(a), -b if isinstance(b, Tensor) else np.negative(b)
     )

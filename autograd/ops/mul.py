@@ -8,6 +8,7 @@ import numpy as np
 
 from ..function import Function
 from ..inplace import apply_inplace
+from ..promotion import needs_promotion, promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
@@ -37,7 +38,9 @@ class Mul(Function):
 
 @op(operators=["__mul__", "__rmul__"])  # multiplication commutes: `2 * x` is `x * 2`
 def mul(a: Any, b: Any) -> Tensor:
-    """a * b elementwise, broadcasting."""
+    """a * b elementwise, broadcasting, in the dtype PyTorch promotes to."""
+    if needs_promotion(a, b):
+        a, b = promote_operands(a, b)
     return Mul.apply(a, b)
 
 

@@ -16,11 +16,11 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, x):
         if ctx.needs_input_grad[0]:
-            ctx.mask = x > 0
+            ctx.mask = ~(x <= 0)  # NaN passes its gradient on, as PyTorch's
         return np.maximum(x, 0)
 
     @staticmethod
-    def backward(ctx, grad):  # d(relu x) = [x > 0] dx
+    def backward(ctx, grad):  # d(relu x) = [x > 0] dx (and 1 at NaN)
         return grad * ctx.mask
 
 

@@ -1,14 +1,27 @@
-"""sign: -1, 0 or 1 elementwise, without gradient."""
+"""sign: -1, 0 or 1 elementwise, with a zero gradient (as PyTorch)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
 
 
+class Sign(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.sign(x)
+
+    @staticmethod
+    def backward(ctx, grad):  # d sign(x) = 0 (almost everywhere)
+        return grad * 0
+
+
 @op()
 def sign(x: Tensor) -> Tensor:
-    """-1, 0 or 1 elementwise (no gradient)."""
-    return Tensor._make(np.sign(x._data))
+    """-1, 0 or 1 elementwise; requires grad when x does, with a zero gradient (as PyTorch)."""
+    return Sign.apply(x)

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..function import Function
 from ..inplace import apply_inplace
+from ..promotion import needs_promotion, promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
@@ -34,13 +35,17 @@ class Sub(Function):
 
 @op(operators=["__sub__"])
 def sub(a: Any, b: Any) -> Tensor:
-    """a - b, broadcasting."""
+    """a - b, broadcasting, in the dtype PyTorch promotes to."""
+    if needs_promotion(a, b):
+        a, b = promote_operands(a, b)
     return Sub.apply(a, b)
 
 
 @op(method=False, export=False, operators=["__rsub__"])
 def rsub(self: Tensor, other: Any) -> Tensor:
     """other - self, for Python's reflected operator (`1 - x`)."""
+    if needs_promotion(self, other):
+        self, other = promote_operands(self, other)
     return Sub.apply(other, self)
 
 

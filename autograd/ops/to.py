@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes
+from ..device import device as device_type
+from ..device import is_device
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
@@ -35,9 +37,28 @@ def cast(x: Tensor, dtype: np.dtype) -> Tensor:
 
 
 @op(export=False)
-def to(x: Tensor, dtype: Any) -> Tensor:
-    """This tensor with another dtype (itself when the dtype matches)."""
-    return cast(x, dtypes.to_dtype(dtype))
+def to(x: Tensor, *args: Any, dtype: Any = None, device: Any = None, copy: bool = False, **_: Any) -> Tensor:
+    """This tensor in another dtype: `to(float64)`, `to("cpu")`, `to(other)` (its dtype), `to("cpu", float64)`.
+
+    Itself when nothing changes (a copy with copy=True); another device than the CPU raises.
+    """
+    target = dtype
+    for arg in args:
+        if isinstance(arg, Tensor):
+            target = arg.dtype
+        elif is_device(arg):
+            check_device(arg)
+        else:
+            target = arg
+    if device is not None:
+        check_device(device)
+    out = x if target is None else cast(x, dtypes.to_dtype(target))
+    return out.clone() if copy and out is x else out
+
+
+def check_device(spec: Any) -> None:
+    """Raise unless `spec` names the CPU."""
+    device_type(spec)
 
 
 @op(export=False, method="type")

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..promotion import needs_promotion, promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import shape_of, unbroadcast
@@ -38,4 +39,6 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         cond = cond.astype(bool)
+    if needs_promotion(a, b):
+        a, b = promote_operands(a, b)
     return Where.apply(cond, a, b)

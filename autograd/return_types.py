@@ -1,0 +1,22 @@
+"""Named results of ops that give values and indices, as `torch.return_types`: `x.max(0).values`.
+
+Each is a named tuple, so `values, indices = x.max(0)` still unpacks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class max(NamedTuple):  # noqa: N801, A001 - PyTorch's name
+    """The largest values along a dim and their indices."""
+
+    values: Any
+    indices: Any
+
+
+class min(NamedTuple):  # noqa: N801, A001 - PyTorch's name
+    """The smallest values along a dim and their indices."""
+
+    values: Any
+    indices: Any
