@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .tensor import Tensor
 from . import functional
+from . import linalg, return_types
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .engine import backward, grad
 from .creation import (
@@ -104,6 +105,8 @@ __all__ = [  # what autograd exports besides its ops
     "full",
     "full_like",
     "functional",
+    "linalg",
+    "return_types",
     "get_default_dtype",
     "grad",
     "gradcheck",

@@ -20,3 +20,24 @@ class min(NamedTuple):  # noqa: N801, A001 - PyTorch's name
 
     values: Any
     indices: Any
+
+
+class sort(NamedTuple):  # noqa: N801 - PyTorch's name
+    """Sorted values along a dim and the indices they came from."""
+
+    values: Any
+    indices: Any
+
+
+class topk(NamedTuple):  # noqa: N801 - PyTorch's name
+    """The k largest (or smallest) values along a dim and their indices."""
+
+    values: Any
+    indices: Any
+
+
+class median(NamedTuple):  # noqa: N801 - PyTorch's name
+    """The median values along a dim and their indices."""
+
+    values: Any
+    indices: Any

@@ -29,6 +29,7 @@ from autograd import reference
 from autograd.function import Function
 from autograd.ops.abs import Abs
 from autograd.ops.add import Add
+from autograd.ops.atan2 import Atan2
 from autograd.ops.binary_cross_entropy import BinaryCrossEntropy
 from autograd.ops.binary_cross_entropy_with_logits import BinaryCrossEntropyWithLogits
 from autograd.ops.cat import Cat
@@ -36,17 +37,24 @@ from autograd.ops.clamp import Clamp
 from autograd.ops.clone import Clone
 from autograd.ops.conv2d import Conv2d, Conv2dInputGrad, Conv2dWeightGrad
 from autograd.ops.copy import CopyFrom
+from autograd.ops.cumsum import Cumsum
 from autograd.ops.div import Div
+from autograd.ops.einsum import Einsum
 from autograd.ops.erf import Erf, Erfc
 from autograd.ops.exp import Exp
 from autograd.ops.expand import Expand
+from autograd.ops.expm1 import Expm1
 from autograd.ops.gelu import Gelu, GeluTanh
 from autograd.ops.getitem import GetItem, IndexAdd
 from autograd.ops.l1_loss import L1Loss
 from autograd.ops.leaky_relu import LeakyRelu
 from autograd.ops.linear import Linear
 from autograd.ops.log import Log
+from autograd.ops.log1p import Log1p
+from autograd.ops.log2 import Log2
+from autograd.ops.log10 import Log10
 from autograd.ops.log_softmax import LogSoftmax
+from autograd.ops.logaddexp import LogAddExp
 from autograd.ops.logsumexp import LogSumExp
 from autograd.ops.matmul import MatMul
 from autograd.ops.max import MaxAll, MaxDim
@@ -54,20 +62,28 @@ from autograd.ops.maximum import Maximum
 from autograd.ops.mean import Mean
 from autograd.ops.mse_loss import MseLoss
 from autograd.ops.mul import Mul
+from autograd.ops.nan_to_num import NanToNum
 from autograd.ops.neg import Neg
 from autograd.ops.nll_loss import NllLoss
 from autograd.ops.pad import Pad
 from autograd.ops.permute import Permute
 from autograd.ops.pooling import AvgPool2d, MaxPool2d, WindowGather, WindowScatter
 from autograd.ops.pow import Pow, PowConstant
+from autograd.ops.prod import Prod
+from autograd.ops.reciprocal import Reciprocal
 from autograd.ops.relu import Relu
+from autograd.ops.remainder import Remainder
 from autograd.ops.reshape import Reshape
+from autograd.ops.rounding import Rounding
+from autograd.ops.rsqrt import Rsqrt
 from autograd.ops.setitem import IndexPut
 from autograd.ops.sigmoid import Sigmoid
 from autograd.ops.sign import Sign
+from autograd.ops.silu import Silu
 from autograd.ops.sin_cos import Cos, Sin
 from autograd.ops.sliding_windows import SlidingWindows
 from autograd.ops.softmax import Softmax
+from autograd.ops.softplus import Softplus
 from autograd.ops.sqrt import Sqrt
 from autograd.ops.stack import Stack
 from autograd.ops.sub import Sub
@@ -294,6 +310,17 @@ def index_put(data: st.DataObject) -> list[Any]:
     ]
 
 
+def einsum_case(data: st.DataObject) -> list[Any]:
+    n, m, k = draw(data, st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)))
+    equation = draw(data, st.sampled_from(["ij,jk->ik", "ij,jk->", "ij,jk->ki"]))
+    return [equation, Leaf(draw(data, arrays((n, m)))), Leaf(draw(data, arrays((m, k))))]
+
+
+def prod_case(data: st.DataObject) -> list[Any]:
+    x = draw(data, shapes(min_dims=1).flatmap(arrays))
+    return [Leaf(x), draw(data, st.none() | st.integers(0, x.ndim - 1)), draw(data, st.booleans())]
+
+
 CASES: dict[type[Function], Case] = {
     Add: two_broadcasting(),
     Sub: two_broadcasting(),
@@ -313,6 +340,22 @@ CASES: dict[type[Function], Case] = {
     Sigmoid: one_array(),
     Relu: one_array(nonzero_arrays),
     Sign: one_array(nonzero_arrays),
+    Log1p: one_array(positive_arrays),
+    Expm1: one_array(),
+    Log2: one_array(positive_arrays),
+    Log10: one_array(positive_arrays),
+    Reciprocal: one_array(nonzero_arrays),
+    Rsqrt: one_array(positive_arrays),
+    Silu: one_array(),
+    Rounding: lambda data: [*one_array()(data), draw(data, st.sampled_from(["floor", "ceil", "trunc", "round"])), 0],
+    Remainder: lambda data: [*two_broadcasting(arrays, nonzero_arrays)(data), draw(data, st.booleans())],
+    Atan2: two_broadcasting(nonzero_arrays, nonzero_arrays),
+    LogAddExp: two_broadcasting(),
+    Softplus: lambda data: [*one_array()(data), draw(data, st.sampled_from([1.0, 2.0])), 1.0],
+    NanToNum: lambda data: [*one_array()(data), 0.0, None, None],
+    Cumsum: along_dim,
+    Einsum: einsum_case,
+    Prod: prod_case,
     Erf: one_array(),
     Erfc: one_array(),
     Gelu: one_array(),

@@ -1,0 +1,41 @@
+"""flip and roll: the order of elements reversed, or rotated, along dimensions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..registry import op
+from ..tensor import Tensor
+from .dims import normalize_dim
+from .getitem import GetItem
+
+
+@op()
+def flip(x: Tensor, dims: Any) -> Tensor:
+    """x with the order of elements reversed along each of `dims` (a view)."""
+    axes = [dims] if isinstance(dims, int) else list(dims)
+    index: list[Any] = [slice(None)] * x.ndim
+    for d in axes:
+        index[normalize_dim(d, x.ndim, "flip")] = slice(None, None, -1)
+    return GetItem.apply(x, tuple(index))
+
+
+@op()
+def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """x with elements shifted by `shifts` along `dims` (wrapping around); flattened first when dims is None."""
+    if dims is None:
+        return roll(x.reshape(-1), shifts, 0).reshape(*x.shape)
+    shift_list = [shifts] if isinstance(shifts, int) else list(shifts)
+    dim_list = [dims] if isinstance(dims, int) else list(dims)
+    if len(shift_list) != len(dim_list):
+        raise ValueError(f"roll: shifts and dims must align, got {len(shift_list)} shifts and {len(dim_list)} dims")
+    out = x
+    for s, d in zip(shift_list, dim_list):
+        d = normalize_dim(d, x.ndim, "roll")
+        n = x.shape[d]
+        index: list[Any] = [slice(None)] * x.ndim
+        index[d] = (np.arange(n) - s) % n
+        out = GetItem.apply(out, tuple(index))
+    return out

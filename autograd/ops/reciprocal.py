@@ -1,0 +1,30 @@
+"""reciprocal: 1 / x, elementwise."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Reciprocal(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.reciprocal(x) if x.dtype.kind == "f" else 1.0 / x
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # d(1/x) = -dx / x^2
+        (out,) = ctx.saved_tensors
+        return -grad * out * out
+
+
+@op()
+def reciprocal(x: Tensor) -> Tensor:
+    """1 / x, elementwise."""
+    return Reciprocal.apply(x)

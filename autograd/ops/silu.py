@@ -1,0 +1,31 @@
+"""silu: x * sigmoid(x) (swish)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Silu(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, x):
+        s = np.where(x >= 0, 1, np.exp(-np.abs(x))) / (1 + np.exp(-np.abs(x)))
+        out = x * s
+        ctx.save_for_backward(x, s)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):  # d(x s(x)) = s(x) (1 + x (1 - s(x))) dx
+        (x, s) = ctx.saved_tensors
+        return grad * (s * (1 + x * (1 - s)))
+
+
+@op()
+def silu(x: Tensor) -> Tensor:
+    """x * sigmoid(x) (swish)."""
+    return Silu.apply(x)

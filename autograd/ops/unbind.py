@@ -1,0 +1,40 @@
+"""unbind, select and narrow: pieces of a tensor along one dimension, as views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..registry import op
+from ..tensor import Tensor
+from .dims import normalize_dim
+from .getitem import GetItem
+
+
+@op()
+def select(x: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at position `index` of `dim`, without that dimension."""
+    d = normalize_dim(dim, x.ndim, "select")
+    n = x.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select: index {index} out of range for dimension {dim} of size {n}")
+    return GetItem.apply(x, (slice(None),) * d + (index,))
+
+
+@op()
+def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
+    """The slices along `dim`, each without that dimension."""
+    d = normalize_dim(dim, x.ndim, "unbind")
+    return tuple(select(x, d, i) for i in range(x.shape[d]))
+
+
+@op()
+def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """Elements start .. start + length - 1 of `dim` (a view)."""
+    d = normalize_dim(dim, x.ndim, "narrow")
+    if start < 0:
+        start += x.shape[d]
+    if start < 0 or length < 0 or start + length > x.shape[d]:
+        raise IndexError(f"narrow: start ({start}) + length ({length}) exceeds dimension size ({x.shape[d]})")
+    index: list[Any] = [slice(None)] * x.ndim
+    index[d] = slice(start, start + length)
+    return GetItem.apply(x, tuple(index))
