@@ -1,10 +1,13 @@
 """tinyautograd's network library: modules, layers, losses, initialisers, optimisers, data."""
 
-from . import data, functional, init, optim
-from .activations import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .layers import AvgPool2d, Conv2d, Dropout, Flatten, Identity, Linear, MaxPool2d
+from . import data, functional, init, optim, utils
+from .activations import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
+from .attention import MultiheadAttention
+from .containers import ModuleDict, ParameterDict, ParameterList
+from .layers import AvgPool2d, Conv2d, Dropout, Dropout2d, Flatten, Identity, Linear, MaxPool2d, Unflatten
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
 from .module import Module, ModuleList, Sequential
+from .normalization import BatchNorm1d, BatchNorm2d, Embedding, GroupNorm, LayerNorm
 from .parameter import Parameter
 from .serialization import CheckpointError, TensorInfo, load, read_header, read_metadata, remove_stale_temporaries, save
 
@@ -43,4 +46,19 @@ __all__ = [
     "read_header",
     "read_metadata",
     "remove_stale_temporaries",
+    "utils",
+    "ELU",
+    "SiLU",
+    "Softplus",
+    "MultiheadAttention",
+    "ModuleDict",
+    "ParameterDict",
+    "ParameterList",
+    "Dropout2d",
+    "Unflatten",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Embedding",
+    "GroupNorm",
+    "LayerNorm",
 ]

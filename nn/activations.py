@@ -109,3 +109,45 @@ class LogSoftmax(Module):
     def extra_repr(self) -> str:
         """`dim=1`."""
         return f"dim={self.dim}"
+
+
+class SiLU(Module):
+    """x * sigmoid(x) (swish)."""
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """silu elementwise."""
+        return autograd.silu(input)
+
+
+class ELU(Module):
+    """x for x > 0, alpha * (e ** x - 1) elsewhere."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """elu elementwise."""
+        from .functional import elu
+
+        return elu(input, self.alpha)
+
+    def extra_repr(self) -> str:
+        """`alpha=1.0`."""
+        return f"alpha={self.alpha}"
+
+
+class Softplus(Module):
+    """log(1 + e ** (beta x)) / beta, linear above `threshold`."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """softplus elementwise."""
+        return autograd.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        """`beta=1.0, threshold=20.0`."""
+        return f"beta={self.beta}, threshold={self.threshold}"

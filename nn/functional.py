@@ -8,7 +8,9 @@ tensor(4.)
 
 from __future__ import annotations
 
+import math
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -84,3 +86,187 @@ def softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
 def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """log(softmax(x)) along `dim`, computed stably (x - logsumexp(x))."""
     return autograd.log_softmax(input, _softmax_dim("log_softmax", input.ndim, dim))
+
+
+# -- normalisation, embeddings, attention and more (issue: the PyTorch API small models use) ---------
+
+layer_norm = autograd.layer_norm
+silu = autograd.silu
+softplus = autograd.softplus
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float = 0.0) -> Tensor:  # noqa: A002
+    """Pad the last dimensions: `pad` lists (left, right) pairs from the last dimension backwards.
+
+    mode "constant" fills with `value`; "reflect", "replicate" and "circular" take the border from the tensor.
+    """
+    if mode == "constant":
+        return autograd.pad(input, pad, value=value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise ValueError(f"pad: mode must be constant, reflect, replicate or circular, got {mode!r}")
+    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+        raise ValueError(f"pad: padding length {len(pad)} must be even and at most twice the number of dimensions")
+    out = input
+    for i in range(len(pad) // 2):
+        dim = input.ndim - 1 - i
+        left, right = pad[2 * i], pad[2 * i + 1]
+        n = out.shape[dim]
+        positions = np.arange(-left, n + right)
+        if mode == "reflect":
+            if left >= n or right >= n:
+                raise ValueError(f"pad: reflect padding ({left}, {right}) must be smaller than the dimension ({n})")
+            period = 2 * (n - 1) if n > 1 else 1
+            positions = np.abs(positions) % period
+            positions = np.where(positions >= n, period - positions, positions)
+        elif mode == "replicate":
+            positions = np.clip(positions, 0, n - 1)
+        else:
+            positions = positions % n
+        out = autograd.index_select(out, dim, autograd.tensor(positions))
+    return out
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices -> int64 one-hot rows (a new last dimension of size num_classes, or max + 1)."""
+    indices = tensor.numpy()
+    if indices.dtype.kind not in "iu":
+        raise TypeError(f"one_hot is only applicable to index tensor, got dtype {indices.dtype}")
+    if indices.size and indices.min() < 0:
+        raise RuntimeError("one_hot: class values must be non-negative")
+    n = int(indices.max()) + 1 if num_classes == -1 else num_classes
+    if indices.size and indices.max() >= n:
+        raise RuntimeError(f"one_hot: class values must be smaller than num_classes ({n})")
+    return autograd.tensor((indices[..., None] == np.arange(n)).astype(np.int64))
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:  # noqa: A002
+    """The rows of `weight` at the indices in `input`; the row `padding_idx` gets no gradient."""
+    index = input.numpy() if isinstance(input, Tensor) else np.asarray(input)
+    if index.dtype.kind not in "iu":
+        raise TypeError(f"embedding: expected integer indices, got dtype {index.dtype}")
+    if index.size and (index.min() < -weight.shape[0] or index.max() >= weight.shape[0]):
+        raise IndexError(f"embedding: index out of range: indices must be below num_embeddings={weight.shape[0]}")
+    rows = weight[index]
+    if padding_idx is None:
+        return rows
+    keep = autograd.tensor((index != padding_idx % weight.shape[0])[..., None].astype(weight.dtype.type))
+    return rows * keep + weight.detach()[index] * (1 - keep)
+
+
+def batch_norm(
+    input: Tensor,  # noqa: A002
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float | None = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each channel (dim 1) with the batch's statistics (training) or the running ones (eval).
+
+    In training the running statistics are updated in place: (1 - momentum) * running + momentum * batch,
+    with the unbiased batch variance (as PyTorch); momentum None means a plain average (the caller counts).
+    """
+    axes = (0, *range(2, input.ndim))
+    shape = [1, -1] + [1] * (input.ndim - 2)
+    if training:
+        n = input.numel() // input.shape[1]
+        if n <= 1:
+            raise ValueError(
+                f"Expected more than 1 value per channel when training, got input size {list(input.shape)}"
+            )
+        mean = input.mean(dim=axes, keepdim=True)
+        centred = input - mean
+        var = (centred * centred).mean(dim=axes, keepdim=True)
+        if running_mean is not None and running_var is not None:
+            factor = 1.0 if momentum is None else momentum
+            with autograd.no_grad():
+                running_mean.mul_(1 - factor).add_(mean.detach().reshape(-1) * factor)
+                running_var.mul_(1 - factor).add_(var.detach().reshape(-1) * (factor * n / (n - 1)))
+        out = centred * (var + eps).rsqrt()
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: evaluation needs running_mean and running_var")
+        out = (input - running_mean.reshape(*shape)) * (running_var.reshape(*shape) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(*shape)
+    if bias is not None:
+        out = out + bias.reshape(*shape)
+    return out
+
+
+def group_norm(
+    input: Tensor,  # noqa: A002
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise each sample's channels in `num_groups` groups, then scale and shift per channel."""
+    n, c = input.shape[0], input.shape[1]
+    if c % num_groups:
+        raise ValueError(f"group_norm: {c} channels are not divisible into {num_groups} groups")
+    grouped = input.reshape(n, num_groups, -1)
+    out = autograd.layer_norm(grouped, grouped.shape[-1:], eps=eps).reshape(*input.shape)
+    shape = [1, -1] + [1] * (input.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(*shape)
+    if bias is not None:
+        out = out + bias.reshape(*shape)
+    return out
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """x where x > 0, alpha * (e ** x - 1) elsewhere."""
+    return autograd.where(input > 0, input, autograd.expm1(autograd.minimum(input, 0.0)) * alpha)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:  # noqa: A002
+    """input / max(||input||_p over dim, eps)."""
+    norms = autograd.linalg.vector_norm(input, p, dim=dim, keepdim=True)
+    return input / autograd.clamp(norms, min=eps)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """x1 . x2 / max(||x1|| * ||x2||, eps) along `dim`."""
+    dot = (x1 * x2).sum(dim=dim)
+    norms = autograd.linalg.vector_norm(x1, 2, dim=dim) * autograd.linalg.vector_norm(x2, 2, dim=dim)
+    return dot / autograd.clamp(norms, min=eps)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:  # noqa: A002
+    """Zero whole channels (dim 1) with probability p, scaling the rest by 1/(1-p), when training."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+    keep = (generator().random(shape) >= p).astype(input.dtype.type) / (1 - p) if p < 1 else np.zeros(shape)
+    return input * autograd.tensor(keep.astype(input.dtype.type))
+
+
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Tensor | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+) -> Tensor:
+    """softmax(q @ k^T * scale + mask) @ v over the last two dims (a bool mask keeps where True)."""
+    d = query.shape[-1]
+    scores = (query @ key.transpose(-2, -1)) * (1 / math.sqrt(d) if scale is None else scale)
+    length_q, length_k = query.shape[-2], key.shape[-2]
+    if is_causal:
+        scores = scores.masked_fill(autograd.tensor(~np.tri(length_q, length_k, dtype=bool)), float("-inf"))
+    if attn_mask is not None:
+        if attn_mask.dtype == autograd.bool:
+            scores = scores.masked_fill(autograd.tensor(~attn_mask.numpy()), float("-inf"))
+        else:
+            scores = scores + attn_mask
+    weights = autograd.softmax(scores, dim=-1)
+    if dropout_p > 0:
+        weights = dropout(weights, dropout_p)
+    return weights @ value

@@ -245,3 +245,40 @@ class Identity(Module):
     def forward(self, input: Any) -> Any:  # noqa: A002
         """`input` itself."""
         return input
+
+
+class Unflatten(Module):
+    """Split dimension `dim` into `unflattened_size`: the inverse of Flatten."""
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """input with dim split into unflattened_size."""
+        d = self.dim % input.ndim
+        return input.reshape(*input.shape[:d], *self.unflattened_size, *input.shape[d + 1 :])
+
+    def extra_repr(self) -> str:
+        """`dim=1, unflattened_size=(2, 5)`."""
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class Dropout2d(Module):
+    """Zero whole channels with probability p when training (scaling the rest by 1/(1-p))."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """dropout2d when training, the identity in eval."""
+        from .functional import dropout2d
+
+        return dropout2d(input, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        """`p=0.5, inplace=False`."""
+        return f"p={self.p}, inplace=False"

@@ -70,8 +70,50 @@ class Module:
         """The computation; subclasses must define it."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
+    # hooks live in the instance's __dict__ once registered; the class's empty dicts keep __call__ fast
+    _forward_pre_hooks: dict[int, Callable] = {}
+    _forward_hooks: dict[int, Callable] = {}
+    _backward_hooks: dict[int, Callable] = {}
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks):
+            return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)
+
+    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        for hook in list(self._forward_pre_hooks.values()):
+            replaced = hook(self, args)
+            if replaced is not None:
+                args = replaced if isinstance(replaced, tuple) else (replaced,)
+        state = BackwardHookState(self) if self._backward_hooks else None
+        if state is not None:
+            args = state.wrap_inputs(args)
+        output = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            replaced = hook(self, args, output)
+            if replaced is not None:
+                output = replaced
+        if state is not None:
+            output = state.wrap_output(output)
+        return output
+
+    def _hook_dict(self, name: str) -> dict[int, Callable]:
+        if name not in self.__dict__:
+            object.__setattr__(self, name, {})
+        return self.__dict__[name]
+
+    def register_forward_pre_hook(self, hook: Callable) -> autograd.RemovableHandle:
+        """Call `hook(module, args)` before forward; a returned value replaces the positional arguments."""
+        return autograd.RemovableHandle(self._hook_dict("_forward_pre_hooks"), hook)
+
+    def register_forward_hook(self, hook: Callable) -> autograd.RemovableHandle:
+        """Call `hook(module, args, output)` after forward; a returned value replaces the output."""
+        return autograd.RemovableHandle(self._hook_dict("_forward_hooks"), hook)
+
+    def register_full_backward_hook(self, hook: Callable) -> autograd.RemovableHandle:
+        """Call `hook(module, grad_input, grad_output)` when the gradients of the module's tensor inputs are
+        computed; a returned tuple replaces grad_input. (grad_output: the gradient of the output.)"""
+        return autograd.RemovableHandle(self._hook_dict("_backward_hooks"), hook)
 
     # -- registration -------------------------------------------------------------------------
 
@@ -567,3 +609,66 @@ class ModuleList(Module):
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         """A ModuleList is not callable; iterate over it in your own forward."""
         raise NotImplementedError("ModuleList has no forward: iterate over it in your module's forward")
+
+
+class BackwardHookState:
+    """What a module's full backward hooks need: the gradient of its output, kept until its inputs' arrive."""
+
+    def __init__(self, module: Module) -> None:
+        self.module = module
+        self.grad_output: tuple[Any, ...] | None = None
+        self.pending = 0
+        self.grad_input: list[Any] = []
+
+    def wrap_inputs(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The tensor inputs that require grad, passed through a node that catches their gradient."""
+        wrapped = []
+        for position, a in enumerate(args):
+            if isinstance(a, Tensor) and a.requires_grad:
+                self.pending += 1
+                a = _HookedInput.apply(a, self, position)
+            wrapped.append(a)
+        self.grad_input = [None] * len(args)
+        return tuple(wrapped)
+
+    def wrap_output(self, output: Any) -> Any:
+        """The output, passed through a node that records its gradient (a single tensor output)."""
+        if isinstance(output, Tensor) and output.requires_grad:
+            return _HookedOutput.apply(output, self)
+        return output
+
+    def input_gradient(self, position: int, grad: Any) -> Any:
+        """Record one input's gradient; when all have arrived, run the hooks (which may replace them)."""
+        self.grad_input[position] = grad
+        self.pending -= 1
+        if self.pending == 0:
+            grads = tuple(None if g is None else autograd.tensor(g) for g in self.grad_input)
+            for hook in list(self.module._backward_hooks.values()):
+                replaced = hook(self.module, grads, self.grad_output or ())
+                if replaced is not None:
+                    grads = tuple(replaced)
+            self.grad_input = [None if g is None else g.numpy(force=True) for g in grads]
+        return self.grad_input[position]
+
+
+class _HookedInput(autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, state: BackwardHookState, position: int) -> Any:
+        ctx.state, ctx.position = state, position
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:  # the identity, reported to the module's backward hooks
+        return ctx.state.input_gradient(ctx.position, grad), None, None
+
+
+class _HookedOutput(autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, y: Any, state: BackwardHookState) -> Any:
+        ctx.state = state
+        return y.copy()
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:  # the identity; remembers the output's gradient
+        ctx.state.grad_output = (autograd.tensor(grad),)
+        return grad, None

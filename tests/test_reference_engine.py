@@ -47,6 +47,7 @@ from autograd.ops.expm1 import Expm1
 from autograd.ops.gelu import Gelu, GeluTanh
 from autograd.ops.getitem import GetItem, IndexAdd
 from autograd.ops.l1_loss import L1Loss
+from autograd.ops.layer_norm import LayerNorm
 from autograd.ops.leaky_relu import LeakyRelu
 from autograd.ops.linear import Linear
 from autograd.ops.log import Log
@@ -321,6 +322,14 @@ def prod_case(data: st.DataObject) -> list[Any]:
     return [Leaf(x), draw(data, st.none() | st.integers(0, x.ndim - 1)), draw(data, st.booleans())]
 
 
+def layer_norm_case(data: st.DataObject) -> list[Any]:
+    x = draw(data, shapes(min_dims=1).flatmap(arrays))
+    n = draw(data, st.integers(1, x.ndim))
+    normalized = x.shape[x.ndim - n :]
+    weight, bias = draw(data, arrays(normalized)), draw(data, arrays(normalized))
+    return [Leaf(x), Leaf(weight), Leaf(bias), n, 1e-5]
+
+
 CASES: dict[type[Function], Case] = {
     Add: two_broadcasting(),
     Sub: two_broadcasting(),
@@ -356,6 +365,7 @@ CASES: dict[type[Function], Case] = {
     Cumsum: along_dim,
     Einsum: einsum_case,
     Prod: prod_case,
+    LayerNorm: layer_norm_case,
     Erf: one_array(),
     Erfc: one_array(),
     Gelu: one_array(),
