@@ -9,6 +9,7 @@ from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELos
 from .module import Module, ModuleList, Sequential
 from .normalization import BatchNorm1d, BatchNorm2d, Embedding, GroupNorm, LayerNorm
 from .parameter import Parameter
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .serialization import CheckpointError, TensorInfo, load, read_header, read_metadata, remove_stale_temporaries, save
 
 __all__ = [
@@ -61,4 +62,10 @@ __all__ = [
     "Embedding",
     "GroupNorm",
     "LayerNorm",
+    "RNN",
+    "LSTM",
+    "GRU",
+    "RNNCell",
+    "LSTMCell",
+    "GRUCell",
 ]
