@@ -5,7 +5,17 @@ from .activations import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, 
 from .attention import MultiheadAttention
 from .containers import ModuleDict, ParameterDict, ParameterList
 from .layers import AvgPool2d, Conv2d, Dropout, Dropout2d, Flatten, Identity, Linear, MaxPool2d, Unflatten
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from .module import Module, ModuleList, Sequential
 from .normalization import BatchNorm1d, BatchNorm2d, Embedding, GroupNorm, LayerNorm
 from .parameter import Parameter
@@ -68,4 +78,8 @@ __all__ = [
     "RNNCell",
     "LSTMCell",
     "GRUCell",
+    "HuberLoss",
+    "KLDivLoss",
+    "NLLLoss",
+    "SmoothL1Loss",
 ]

@@ -270,3 +270,40 @@ def scaled_dot_product_attention(
     if dropout_p > 0:
         weights = dropout(weights, dropout_p)
     return weights @ value
+
+
+def _reduce(losses: Tensor, reduction: str, name: str) -> Tensor:
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "none":
+        return losses
+    raise ValueError(f"{name}: {reduction} is not a valid value for reduction")
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:  # noqa: A002
+    """0.5 d² where |d| < delta, delta (|d| - delta / 2) elsewhere (d = input - target)."""
+    d = input - target
+    quadratic = autograd.clamp(d.abs(), max=delta)
+    return _reduce(quadratic * (d.abs() - 0.5 * quadratic), reduction, "huber_loss")
+
+
+def smooth_l1_loss(input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:  # noqa: A002
+    """0.5 d² / beta where |d| < beta, |d| - beta / 2 elsewhere (beta = 0: the L1 loss)."""
+    if beta == 0:
+        return _reduce((input - target).abs(), reduction, "smooth_l1_loss")
+    return _reduce(huber_loss(input, target, "none", beta) / beta, reduction, "smooth_l1_loss")
+
+
+def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:  # noqa: A002
+    """Pointwise target * (log target - input), input being log-probabilities; "batchmean" divides by the batch."""
+    if log_target:
+        pointwise = target.exp() * (target - input)
+    else:
+        t = target if isinstance(target, Tensor) else autograd.tensor(target)
+        safe = autograd.where(t > 0, t, autograd.ones_like(t))
+        pointwise = autograd.where(t > 0, t * (safe.log() - input), input * 0)
+    if reduction == "batchmean":
+        return pointwise.sum() / input.shape[0]
+    return _reduce(pointwise, reduction, "kl_div")

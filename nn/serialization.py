@@ -30,15 +30,20 @@ import safetensors.numpy
 from autograd import Tensor
 from autograd.extension import wrap
 
+from . import state_tree
+
 
 class CheckpointError(ValueError):
     """A file that is not a valid safetensors checkpoint (corrupt, truncated, or something else)."""
 
 
-def _tensors_of(obj: Any) -> dict[str, np.ndarray]:
+def _tensors_of(obj: Any) -> tuple[dict[str, np.ndarray], str | None]:
+    """(tensors by key, None) for a plain state_dict; (tensors by path, JSON skeleton) for nested state."""
     state = obj.state_dict() if callable(getattr(obj, "state_dict", None)) else obj
     if not isinstance(state, dict):
-        raise TypeError(f"nn.save: expected a Module or a dict of tensors, got {type(obj).__name__}")
+        raise TypeError(f"nn.save: expected a Module, an optimizer or a dict of tensors, got {type(obj).__name__}")
+    if not state_tree.is_flat(state):  # an optimizer's or scheduler's state, or several states in one dict
+        return state_tree.flatten(state)
     arrays = {}
     for key, value in state.items():
         if not isinstance(key, str):
@@ -50,7 +55,7 @@ def _tensors_of(obj: Any) -> dict[str, np.ndarray]:
         else:
             raise TypeError(f"nn.save: the value of {key!r} is a {type(value).__name__}, expected a Tensor or array")
         arrays[key] = np.ascontiguousarray(array)
-    return arrays
+    return arrays, None
 
 
 def save(obj: Any, path: str | os.PathLike[str], metadata: dict[str, str] | None = None) -> None:
@@ -60,12 +65,14 @@ def save(obj: Any, path: str | os.PathLike[str], metadata: dict[str, str] | None
 
     >>> nn.save(net, "net.safetensors")
     """
-    arrays = _tensors_of(obj)
+    arrays, skeleton = _tensors_of(obj)
     if metadata is not None and (
         not isinstance(metadata, dict)
         or not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items())
     ):
         raise TypeError(f"nn.save: metadata must be a dict of strings to strings, got {metadata!r}")
+    if skeleton is not None:
+        metadata = {**(metadata or {}), state_tree.TREE_KEY: skeleton}
     data = safetensors.numpy.save(arrays, metadata=metadata)
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
@@ -285,15 +292,16 @@ def read_header(path: str | os.PathLike[str]) -> tuple[dict[str, TensorInfo], di
     return tensors, metadata
 
 
-def load(path: str | os.PathLike[str]) -> dict[str, Tensor]:
-    """Read a safetensors file into a dict of Tensors (keys as saved, e.g. "0.weight").
+def load(path: str | os.PathLike[str]) -> Any:
+    """Read a safetensors file into a dict of Tensors (keys as saved, e.g. "0.weight"), or the nested
+    state saved (an optimizer's `state_dict()`, or a dict of several states), rebuilt exactly.
 
     Raises FileNotFoundError for a missing file and CheckpointError (a ValueError) naming the path and the
     problem for a file that is corrupt, truncated or not a safetensors file.
 
     >>> model.load_state_dict(nn.load("model.safetensors"))
     """
-    tensors, _ = read_header(path)
+    tensors, metadata = read_header(path)
     path = os.fspath(path)
     with open(path, "rb") as f:
         (header_size,) = struct.unpack("<Q", f.read(8))
@@ -303,6 +311,11 @@ def load(path: str | os.PathLike[str]) -> dict[str, Tensor]:
     for key, info in tensors.items():
         array = np.frombuffer(data, dtype=info.dtype.newbyteorder("<"), count=math.prod(info.shape), offset=info.begin)
         out[key] = wrap(array.astype(info.dtype, copy=True).reshape(info.shape))
+    if state_tree.TREE_KEY in metadata:
+        try:
+            return state_tree.unflatten(metadata[state_tree.TREE_KEY], out)
+        except (ValueError, TypeError, KeyError, RecursionError) as e:
+            raise CheckpointError(f"nn.load: {path}: the saved state's layout is not valid ({str(e)[:200]})") from None
     return out
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..creation import as_tensor
 from ..errors import ShapeError
 from ..registry import op
@@ -22,12 +24,16 @@ def cross_entropy(
     *,
     ignore_index: int = -100,
     reduction: str = "mean",
+    label_smoothing: float = 0.0,
 ) -> Tensor:
     """Cross-entropy of logits (N, C) against class indices (N,): nll_loss(log_softmax(input, 1), target).
 
     Computed through log_softmax, so it is stable for any logits. A floating target of the
-    input's shape is read as class probabilities instead.
+    input's shape is read as class probabilities instead. `label_smoothing` mixes the target with
+    the uniform distribution over the C classes, as PyTorch.
     """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     check_reduction("cross_entropy", reduction)
     floating_input("cross_entropy", input)
     if input.ndim == 0:
@@ -42,6 +48,8 @@ def cross_entropy(
                 f"got {target_array.shape}"
             )
         probs = target if isinstance(target, Tensor) else as_tensor(target_array)
+        if label_smoothing:
+            probs = probs * (1 - label_smoothing) + label_smoothing / input.shape[class_dim]
         w = class_weight("cross_entropy", weight, input.shape[class_dim], input.dtype)
         if w is not None:
             shape = [1] * input.ndim
@@ -51,4 +59,27 @@ def cross_entropy(
         if reduction == "mean":
             return losses.mean()
         return losses.sum() if reduction == "sum" else losses
-    return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    loss = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if not label_smoothing:
+        return loss
+    return loss * (1 - label_smoothing) + _smoothing_term(
+        logp, target_array, weight, ignore_index, reduction, class_dim
+    ) * (label_smoothing / input.shape[class_dim])
+
+
+def _smoothing_term(
+    logp: Tensor, target: np.ndarray, weight: Any, ignore_index: int, reduction: str, class_dim: int
+) -> Tensor:
+    """-sum over classes of (weight *) log p, per sample, reduced as PyTorch's label smoothing does."""
+    w = class_weight("cross_entropy", weight, logp.shape[class_dim], logp.dtype)
+    shape = [1] * logp.ndim
+    shape[class_dim] = -1
+    per_sample = -((logp * w.reshape(shape)) if w is not None else logp).sum(dim=class_dim)
+    kept = target != ignore_index
+    per_sample = per_sample * kept.astype(logp.dtype.type)
+    if reduction == "none":
+        return per_sample
+    if reduction == "sum":
+        return per_sample.sum()
+    denominator = w[np.where(kept, target, 0)][kept].sum() if w is not None else kept.sum()
+    return per_sample.sum() / float(denominator)
