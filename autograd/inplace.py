@@ -34,11 +34,16 @@ def check_leaf(t: Tensor, op: str) -> None:
         )
 
 
-def apply_inplace(t: Tensor, name: str, fn: Callable[..., Tensor], *args: Any, ufunc: Any = None) -> Tensor:
+def apply_inplace(
+    t: Tensor, name: str, fn: Callable[..., Tensor], *args: Any, ufunc: Any = None, reads_old_value: bool = False
+) -> Tensor:
     """Compute `fn(t, *args)` and store the result in `t`'s memory (`name` is the method, for errors).
 
     When nothing is recorded and `ufunc` is given, NumPy computes straight into the
     tensor's memory (`np.subtract(w, g, out=w)`): no temporary, as code by hand would do.
+    `reads_old_value`: the op's backward uses the tensor's value before the change (mul_, div_,
+    pow_); when recorded, the op then runs on a copy of it, which its node keeps (as PyTorch saves
+    `self` for these), instead of on memory the change overwrites.
     """
     records = False
     if GRAD_ENABLED.get():  # under no_grad (optimiser updates) nothing below can be recorded
@@ -70,13 +75,20 @@ def apply_inplace(t: Tensor, name: str, fn: Callable[..., Tensor], *args: Any, u
             f"{name}: in-place change of a view of a tensor that requires grad is not supported; "
             "change the base tensor, or use an out-of-place op"
         )
-    result = fn(t, *args)
+    result = fn(old_value(t) if reads_old_value else t, *args)
     store(t, result._data, name)
     t._bump_version()
     t.grad_fn = result.grad_fn
     t._output_nr = result._output_nr
     t._requires_grad = result._requires_grad
     return t
+
+
+def old_value(t: Tensor) -> Tensor:
+    """A tensor at t's place in the graph (same node and output) holding a copy of t's current values."""
+    copy = Tensor._make(np.array(t._data, copy=True), t._requires_grad, t.grad_fn)
+    copy._output_nr = t._output_nr
+    return copy
 
 
 def assign(array: np.ndarray, value: Any, out: np.ndarray) -> None:

@@ -190,3 +190,37 @@ def test_the_users_own_numpy_code_still_warns() -> None:
         warnings.simplefilter("always")
         np.exp(np.float32(1000.0))
     assert any("overflow" in str(w.message) for w in caught)
+
+
+# -- in-place ops whose gradient needs the old value ----------------------------------------------
+
+
+def test_mul_in_place_by_a_tensor_differentiates_with_the_old_value() -> None:
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.mul_(x)  # y = 2 x^2
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 8.0])
+
+
+def test_pow_and_div_in_place_differentiate_with_the_old_value() -> None:
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    y.pow_(3)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 12.0])
+    a, b = tensor([1.0, 2.0], requires_grad=True), tensor([2.0, 4.0], requires_grad=True)
+    y = a * 3
+    y.div_(b)  # 3 a / b
+    y.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), [1.5, 0.75])
+    np.testing.assert_allclose(b.grad.numpy(), [-0.75, -0.375])
+
+
+def test_a_tensor_saved_by_another_node_and_changed_in_place_still_raises() -> None:
+    x = tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    w = y * y
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        w.sum().backward()

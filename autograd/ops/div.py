@@ -57,4 +57,4 @@ def rdiv(self: Tensor, other: Any) -> Tensor:
 @op(export=False, operators=["__itruediv__"])
 def div_(self: Tensor, other: Any) -> Tensor:
     """self /= other, in place."""
-    return apply_inplace(self, "div_", Div.apply, other, ufunc=np.true_divide)
+    return apply_inplace(self, "div_", Div.apply, other, ufunc=np.true_divide, reads_old_value=True)

@@ -47,4 +47,4 @@ def mul(a: Any, b: Any) -> Tensor:
 @op(export=False, operators=["__imul__"])
 def mul_(self: Tensor, other: Any) -> Tensor:
     """self *= other, in place."""
-    return apply_inplace(self, "mul_", Mul.apply, other, ufunc=np.multiply)
+    return apply_inplace(self, "mul_", Mul.apply, other, ufunc=np.multiply, reads_old_value=True)

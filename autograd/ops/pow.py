@@ -84,4 +84,4 @@ def square(x: Tensor) -> Tensor:
 @op(export=False)
 def pow_(self: Tensor, exponent: Any) -> Tensor:
     """self **= exponent, in place."""
-    return apply_inplace(self, "pow_", pow, exponent)
+    return apply_inplace(self, "pow_", pow, exponent, reads_old_value=True)
