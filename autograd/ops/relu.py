@@ -15,9 +15,10 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, x):
+        out = np.maximum(x, 0)
         if ctx.needs_input_grad[0]:
-            ctx.mask = ~(x <= 0)  # NaN passes its gradient on, as PyTorch's
-        return np.maximum(x, 0)
+            ctx.mask = out != 0  # x > 0, and True at NaN (which passes its gradient on, as PyTorch's)
+        return out
 
     @staticmethod
     def backward(ctx, grad):  # d(relu x) = [x > 0] dx (and 1 at NaN)
