@@ -59,7 +59,7 @@ from .errors import DimError, DtypeError, EngineError, ShapeError
 from .function import AccumulateGrad, Function, RemovableHandle
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph_drawing import draw_graph
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .promotion import promote_types, result_type
 from .device import device
 from .random import manual_seed
@@ -121,6 +121,7 @@ __all__ = [  # what autograd exports besides its ops
     "linspace",
     "long",
     "manual_seed",
+    "inference_mode",
     "promote_types",
     "result_type",
     "device",

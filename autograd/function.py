@@ -92,6 +92,8 @@ class Function:
         super().__init_subclass__(**kwargs)
         cls._trusted_backward = cls.__module__.startswith("autograd.ops.")
 
+    _non_differentiable: tuple[int, ...] = ()  # ids of outputs marked by mark_non_differentiable (user Functions)
+
     _edges: tuple[Any, ...]  # flat (node or leaf tensor, output index) pairs, one per forward input
     needs_input_grad: tuple[bool, ...]
     _inputs: Any  # the arguments of apply, while forward runs; then None
@@ -151,7 +153,7 @@ class Function:
                 return wrap_outputs(node, out, records, args)
             if isinstance(out, Tensor):
                 out = out._data
-        if records and out.dtype.kind == "f":
+        if records and out.dtype.kind == "f" and not (node._non_differentiable and id(out) in node._non_differentiable):
             t = _make(out, True, node)
             if node._saved_refs is not None:  # an array was saved, maybe the output itself
                 saved_tensors.hold_saved_output(node, t)
@@ -178,6 +180,15 @@ class Function:
         return node.forward(node, *args)
 
     # -- what forward saves for backward --------------------------------------------
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        """In forward: these outputs (the arrays forward returns) get no gradient (indices, masks, ...)."""
+        try:
+            setattr(self, "_non_differentiable", tuple(id(o) for o in outputs))  # noqa: B010 (a user Function's dict)
+        except AttributeError:
+            raise TypeError(
+                f"{type(self).__name__}: mark_non_differentiable needs a Function without __slots__"
+            ) from None
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep inputs or outputs for backward; backward raises if one was changed in place meanwhile.
@@ -258,7 +269,7 @@ def wrap_output(node: Function, data: Any, nr: int, records: bool, inputs: tuple
     """Output `nr` of a multi-output op as a Tensor, attached to the node when it is recorded."""
     if isinstance(data, Tensor):  # a user forward that returned Tensors
         data = data._data
-    if records and data.dtype.kind == "f":
+    if records and data.dtype.kind == "f" and id(data) not in node._non_differentiable:
         t = _make(data, True, node)
         t._output_nr = nr
         if node._saved and node._saved_refs is not None:
@@ -316,3 +327,21 @@ class RemovableHandle:
     def remove(self) -> None:
         """Remove the hook (doing so twice is harmless)."""
         self.hooks.pop(self.id, None)
+
+
+def once_differentiable(backward: Callable) -> Callable:
+    """Decorate a Function's backward written with NumPy only: it gets arrays, and under create_graph its
+    results are constants (a second derivative through it is not available), as torch's decorator."""
+
+    def wrapper(ctx: Any, *grads: Any) -> Any:
+        arrays = [g._data if isinstance(g, Tensor) else g for g in grads]
+        previous = GRAD_ENABLED.get()
+        GRAD_ENABLED.set(False)
+        try:
+            return backward(ctx, *arrays)
+        finally:
+            GRAD_ENABLED.set(previous)
+
+    wrapper.__name__ = getattr(backward, "__name__", "backward")
+    wrapper.__doc__ = backward.__doc__
+    return wrapper

@@ -78,3 +78,10 @@ class set_grad_enabled(_GradModeContext):
     def __call__(self, fn: F) -> F:
         GRAD_ENABLED.set(self.prev)  # used as a decorator: undo the switch made in __init__
         return super().__call__(fn)
+
+
+class inference_mode(_GradModeContext):
+    """`torch.inference_mode`: no recording (here the same as no_grad); `inference_mode(False)` records."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = not mode

@@ -224,3 +224,36 @@ def test_a_tensor_saved_by_another_node_and_changed_in_place_still_raises() -> N
     y.add_(1)
     with pytest.raises(RuntimeError, match="modified by an in-place operation"):
         w.sum().backward()
+
+
+# -- the Function API and grad modes ---------------------------------------------------------------
+
+
+class DoubledWithOrder(autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        order = np.argsort(x).astype(x.dtype)
+        ctx.mark_non_differentiable(order)
+        return x * 2, order
+
+    @staticmethod
+    @autograd.function.once_differentiable
+    def backward(ctx, grad, grad_order):
+        assert isinstance(grad, np.ndarray)  # once_differentiable hands NumPy arrays
+        return grad * 2
+
+
+def test_marked_outputs_do_not_require_grad_and_once_differentiable_gets_arrays() -> None:
+    x = tensor([3.0, 1.0], requires_grad=True)
+    doubled, order = DoubledWithOrder.apply(x)
+    assert doubled.requires_grad and not order.requires_grad
+    doubled.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+
+
+def test_inference_mode_records_nothing_and_false_records() -> None:
+    x = tensor([1.0], requires_grad=True)
+    with autograd.inference_mode():
+        assert not (x * 2).requires_grad
+    with autograd.inference_mode(False):
+        assert (x * 2).requires_grad
