@@ -4,7 +4,20 @@ from . import data, functional, init, optim, utils
 from .activations import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
 from .attention import MultiheadAttention
 from .containers import ModuleDict, ParameterDict, ParameterList
-from .layers import AvgPool2d, Conv2d, Dropout, Dropout2d, Flatten, Identity, Linear, MaxPool2d, Unflatten
+from .layers import (
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    Conv1d,
+    Conv2d,
+    Dropout,
+    Dropout2d,
+    Flatten,
+    Identity,
+    Linear,
+    MaxPool2d,
+    Unflatten,
+    Upsample,
+)
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -82,4 +95,7 @@ __all__ = [
     "KLDivLoss",
     "NLLLoss",
     "SmoothL1Loss",
+    "AdaptiveAvgPool2d",
+    "Conv1d",
+    "Upsample",
 ]

@@ -307,3 +307,66 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
     if reduction == "batchmean":
         return pointwise.sum() / input.shape[0]
     return _reduce(pointwise, reduction, "kl_div")
+
+
+def conv1d(
+    input: Tensor,  # noqa: A002
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: int = 1,
+    padding: Any = 0,
+    dilation: int = 1,
+    groups: int = 1,
+) -> Tensor:
+    """1-D convolution of (N, C_in, L) with (C_out, C_in / groups, k) kernels, as conv2d over a height of 1."""
+    if input.ndim not in (2, 3) or weight.ndim != 3:
+        raise ValueError(
+            f"conv1d: expected (N, C, L) input and (C_out, C_in, k) weight, got {input.shape} and {weight.shape}"
+        )
+    pad = padding if isinstance(padding, str) else (0, padding)
+    out = autograd.conv2d(input.unsqueeze(-2), weight.unsqueeze(-2), bias, (1, stride), pad, (1, dilation), groups)
+    return out.squeeze(-2)
+
+
+def _pair(value: Any) -> tuple[Any, Any]:
+    return (value, value) if isinstance(value, int) or value is None else (value[0], value[1])
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:  # noqa: A002
+    """Mean over PyTorch's bins: output cell i covers rows floor(i H / out) .. ceil((i + 1) H / out)."""
+    height, width = input.shape[-2:]
+    out_h, out_w = _pair(output_size)
+    out_h, out_w = out_h or height, out_w or width
+    if height % out_h == 0 and width % out_w == 0:  # equal bins: one reshape and one mean
+        kh, kw = height // out_h, width // out_w
+        return input.reshape(*input.shape[:-2], out_h, kh, out_w, kw).mean(dim=(-3, -1))
+    rows = []
+    for i in range(out_h):
+        top, bottom = (i * height) // out_h, -(-((i + 1) * height) // out_h)
+        cells = []
+        for j in range(out_w):
+            left, right = (j * width) // out_w, -(-((j + 1) * width) // out_w)
+            cells.append(input[..., top:bottom, left:right].mean(dim=(-2, -1)))
+        rows.append(autograd.stack(cells, -1))
+    return autograd.stack(rows, -2)
+
+
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest") -> Tensor:  # noqa: A002
+    """Resize the last one or two dims by nearest neighbour: source index floor(i * in / out)."""
+    if mode != "nearest":
+        raise NotImplementedError(f"interpolate: only mode='nearest' is supported, got {mode!r}")
+    spatial = input.ndim - 2
+    if (size is None) == (scale_factor is None):
+        raise ValueError("interpolate: give exactly one of size and scale_factor")
+    sizes = [size] * spatial if isinstance(size, int) else size
+    if sizes is None:
+        factors = [scale_factor] * spatial if not isinstance(scale_factor, (tuple, list)) else scale_factor
+        sizes = [int(math.floor(n * f)) for n, f in zip(input.shape[2:], factors)]
+        scales = [1 / f for f in factors]
+    else:
+        scales = [n / s for n, s in zip(input.shape[2:], sizes)]
+    out = input
+    for k, (n_out, scale) in enumerate(zip(sizes, scales)):
+        index = np.minimum(np.floor(np.arange(n_out) * scale).astype(np.int64), input.shape[2 + k] - 1)
+        out = autograd.index_select(out, 2 + k, autograd.tensor(index))
+    return out

@@ -111,8 +111,10 @@ class Conv2d(Module):
                 f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
                 f"by groups ({groups})"
             )
-        if padding_mode != "zeros":
-            raise ValueError(f"Conv2d: only padding_mode='zeros' is supported, got {padding_mode!r}")
+        if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
+            raise ValueError(
+                f"padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', got {padding_mode!r}"
+            )
         self.padding_mode = padding_mode
         self.kernel_size = _pair("Conv2d", "kernel_size", kernel_size, 1)
         self.stride = _pair("Conv2d", "stride", stride, 1)
@@ -140,6 +142,10 @@ class Conv2d(Module):
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """Convolve (N, C_in, H, W) (or unbatched (C_in, H, W)) images: (N, C_out, H_out, W_out)."""
+        if self.padding_mode != "zeros" and isinstance(self.padding, tuple):  # pad from the image, then convolve
+            ph, pw = self.padding
+            padded = F.pad(input, (pw, pw, ph, ph), mode=self.padding_mode)
+            return F.conv2d(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
@@ -282,3 +288,74 @@ class Dropout2d(Module):
     def extra_repr(self) -> str:
         """`p=0.5, inplace=False`."""
         return f"p={self.p}, inplace=False"
+
+
+class Conv1d(Module):
+    """1-D convolution of (N, C_in, L) sequences; weight (out_channels, in_channels / groups, kernel_size)."""
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int,
+        stride: int = 1,
+        padding: int | str = 0,
+        dilation: int = 1,
+        groups: int = 1,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        if in_channels % groups or out_channels % groups:
+            raise ValueError("Conv1d: in_channels and out_channels must be divisible by groups")
+        self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, (kernel_size,)
+        self.stride, self.padding, self.dilation, self.groups = (stride,), padding, (dilation,), groups
+        self.weight = Parameter(autograd.empty(out_channels, in_channels // groups, kernel_size))
+        if bias:
+            self.bias: Parameter | None = Parameter(autograd.empty(out_channels))
+        else:
+            self.register_parameter("bias", None)
+        _default_init(self.weight, self.bias, (in_channels // groups) * kernel_size)
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """(N, C_in, L) -> (N, C_out, L_out)."""
+        return F.conv1d(input, self.weight, self.bias, self.stride[0], self.padding, self.dilation[0], self.groups)
+
+    def extra_repr(self) -> str:
+        """`4, 8, kernel_size=(3,), stride=(1,)`."""
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        return text + (
+            f", padding={(self.padding,) if isinstance(self.padding, int) else self.padding}" if self.padding else ""
+        )
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size (H_out, W_out), with PyTorch's bins."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """(N, C, H, W) -> (N, C, H_out, W_out)."""
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        """`output_size=(1, 1)`."""
+        return f"output_size={self.output_size}"
+
+
+class Upsample(Module):
+    """Nearest-neighbour upsampling by `scale_factor` or to `size`."""
+
+    def __init__(self, size: Any = None, scale_factor: Any = None, mode: str = "nearest") -> None:
+        super().__init__()
+        self.size, self.scale_factor, self.mode = size, scale_factor, mode
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        """F.interpolate."""
+        return F.interpolate(input, self.size, self.scale_factor, self.mode)
+
+    def extra_repr(self) -> str:
+        """`scale_factor=2.0, mode='nearest'`."""
+        what = f"size={self.size}" if self.size is not None else f"scale_factor={float(self.scale_factor)}"
+        return f"{what}, mode='{self.mode}'"

@@ -294,3 +294,41 @@ def test_unflatten_and_dropout2d() -> None:
     layer = nn.Dropout2d(0.5)
     layer.eval()
     np.testing.assert_array_equal(layer(autograd.ones(2, 2, 2)).numpy(), np.ones((2, 2, 2)))
+
+
+# -- convolution family and resizing -------------------------------------------------------------------
+
+
+def test_conv1d_is_the_correlation_along_the_sequence() -> None:
+    layer = nn.Conv1d(2, 3, 3, padding=1).double()
+    x = RNG.normal(size=(4, 2, 7))
+    w, b = layer.weight.detach().numpy(), layer.bias.detach().numpy()
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1)))
+    expected = np.stack([np.einsum("nck,ock->no", padded[:, :, i : i + 3], w) for i in range(7)], -1) + b[:, None]
+    np.testing.assert_allclose(layer(tensor(x, dtype=float64)).detach().numpy(), expected, rtol=1e-10)
+    assert {k: tuple(v.shape) for k, v in layer.state_dict().items()} == {"weight": (3, 2, 3), "bias": (3,)}
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+def test_conv2d_padding_modes_pad_from_the_image(mode: str) -> None:
+    layer = nn.Conv2d(1, 1, 3, padding=1, padding_mode=mode, bias=False).double()
+    x = RNG.normal(size=(1, 1, 4, 5))
+    padded = F.pad(tensor(x, dtype=float64), (1, 1, 1, 1), mode=mode)
+    expected = F.conv2d(padded, layer.weight).detach().numpy()
+    np.testing.assert_allclose(layer(tensor(x, dtype=float64)).detach().numpy(), expected)
+
+
+def test_adaptive_avg_pool_uses_pytorchs_bins() -> None:
+    x = np.arange(2 * 5 * 7.0).reshape(1, 2, 5, 7)
+    out = nn.AdaptiveAvgPool2d((2, 3))(tensor(x, dtype=float64)).numpy()
+    rows, cols = [(0, 3), (2, 5)], [(0, 3), (2, 5), (4, 7)]
+    expected = np.array([[[x[0, c, r0:r1, c0:c1].mean() for c0, c1 in cols] for r0, r1 in rows] for c in range(2)])
+    np.testing.assert_allclose(out[0], expected)
+    np.testing.assert_allclose(nn.AdaptiveAvgPool2d(1)(tensor(x)).numpy().ravel(), x.mean((2, 3)).ravel())
+
+
+def test_upsample_nearest_repeats_pixels() -> None:
+    x = np.arange(6.0).reshape(1, 1, 2, 3)
+    out = nn.Upsample(scale_factor=2)(tensor(x)).numpy()
+    np.testing.assert_array_equal(out[0, 0], np.repeat(np.repeat(x[0, 0], 2, 0), 2, 1))
+    assert F.interpolate(tensor(x), size=(3, 3)).shape == (1, 1, 3, 3)
