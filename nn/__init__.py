@@ -2,7 +2,7 @@
 
 from . import data, functional, init, optim, utils
 from .activations import ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh
-from .attention import MultiheadAttention
+from .attention import MultiheadAttention, TransformerEncoder, TransformerEncoderLayer
 from .containers import ModuleDict, ParameterDict, ParameterList
 from .layers import (
     AdaptiveAvgPool2d,
@@ -98,4 +98,6 @@ __all__ = [
     "AdaptiveAvgPool2d",
     "Conv1d",
     "Upsample",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
 ]

@@ -332,3 +332,33 @@ def test_upsample_nearest_repeats_pixels() -> None:
     out = nn.Upsample(scale_factor=2)(tensor(x)).numpy()
     np.testing.assert_array_equal(out[0, 0], np.repeat(np.repeat(x[0, 0], 2, 0), 2, 1))
     assert F.interpolate(tensor(x), size=(3, 3)).shape == (1, 1, 3, 3)
+
+
+def test_transformer_encoder_layer_post_norm_matches_the_formula_in_eval() -> None:
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True).double()
+    layer.eval()
+    x = RNG.normal(size=(2, 4, 8))
+    attention, _ = layer.self_attn(*(tensor(x, dtype=float64),) * 3)
+
+    def norm(v: np.ndarray, module: nn.LayerNorm) -> np.ndarray:
+        normalised = (v - v.mean(-1, keepdims=True)) / np.sqrt(v.var(-1, keepdims=True) + 1e-5)
+        return normalised * module.weight.detach().numpy() + module.bias.detach().numpy()
+
+    def linear(v: np.ndarray, module: nn.Linear) -> np.ndarray:
+        return v @ module.weight.detach().numpy().T + module.bias.detach().numpy()
+
+    h = norm(x + attention.detach().numpy(), layer.norm1)
+    expected = norm(h + linear(np.maximum(linear(h, layer.linear1), 0), layer.linear2), layer.norm2)
+    np.testing.assert_allclose(layer(tensor(x, dtype=float64)).detach().numpy(), expected, rtol=1e-9, atol=1e-12)
+
+
+def test_transformer_encoder_state_dict_names_are_pytorchs() -> None:
+    encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, dim_feedforward=16), num_layers=2)
+    names = list(encoder.state_dict())
+    assert names[:4] == [
+        "layers.0.self_attn.in_proj_weight",
+        "layers.0.self_attn.in_proj_bias",
+        "layers.0.self_attn.out_proj.weight",
+        "layers.0.self_attn.out_proj.bias",
+    ]
+    assert "layers.1.norm2.bias" in names and len(names) == 24
