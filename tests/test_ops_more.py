@@ -317,3 +317,43 @@ def test_flip_roll_movedim_unbind_narrow_match_numpy() -> None:
     np.testing.assert_array_equal(tensor(cube).unbind(1)[2].numpy(), cube[:, 2])
     np.testing.assert_array_equal(tensor(cube).narrow(2, 1, 2).numpy(), cube[:, :, 1:3])
     assert autograd.gradcheck(lambda t: autograd.roll(t, 1, 1), [leaf(MATRIX)])
+
+
+# -- sampling and tensordot ------------------------------------------------------------------------
+
+
+def test_multinomial_draws_in_proportion_and_never_a_zero_weight() -> None:
+    autograd.manual_seed(0)
+    draws = autograd.multinomial(tensor([0.0, 1.0, 3.0]), 4000, replacement=True).numpy()
+    counts = np.bincount(draws, minlength=3)
+    assert counts[0] == 0 and abs(counts[2] / 4000 - 0.75) < 0.03
+    rows = autograd.multinomial(tensor([[1.0, 1.0, 1.0], [0.0, 1.0, 1.0]]), 2).numpy()
+    assert rows.shape == (2, 2) and len(set(rows[0])) == 2 and set(rows[1]) == {1, 2}
+    with pytest.raises(RuntimeError, match="not enough"):
+        autograd.multinomial(tensor([0.0, 0.0, 1.0]), 2)
+
+
+def test_bernoulli_and_normal_sample_from_the_seeded_generator() -> None:
+    autograd.manual_seed(1)
+    first = autograd.bernoulli(autograd.full((1000,), 0.3)).numpy()
+    autograd.manual_seed(1)
+    assert (autograd.bernoulli(autograd.full((1000,), 0.3)).numpy() == first).all()
+    assert abs(first.mean() - 0.3) < 0.05 and set(np.unique(first)) <= {0.0, 1.0}
+    samples = autograd.normal(autograd.full((5000,), 2.0), 0.5).numpy()
+    assert abs(samples.mean() - 2.0) < 0.05 and abs(samples.std() - 0.5) < 0.05
+    assert autograd.normal(0.0, 1.0, size=(2, 3)).shape == (2, 3)
+
+
+def test_tensordot_matches_numpy_and_checks() -> None:
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 3, 5))
+    out = autograd.tensordot(tensor(a, dtype=float64), tensor(b, dtype=float64), ([1, 2], [1, 0]))
+    np.testing.assert_allclose(out.numpy(), np.tensordot(a, b, ([1, 2], [1, 0])))
+    c = rng.normal(size=(3, 4))
+    np.testing.assert_allclose(
+        autograd.tensordot(tensor(a, dtype=float64), tensor(c, dtype=float64)).numpy(), np.tensordot(a, c)
+    )
+    assert autograd.gradcheck(
+        lambda x, y: autograd.tensordot(x, y, 1),
+        [leaf(a[0]), leaf(c[:, :2].T @ c[:, :2][:, :].T[:, :3] if False else rng.normal(size=(4, 2)))],
+    )
