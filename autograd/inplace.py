@@ -70,11 +70,8 @@ def apply_inplace(
         t._bump_version()
         return t
     base = t._base
-    if base is not None and base._requires_grad:
-        raise RuntimeError(
-            f"{name}: in-place change of a view of a tensor that requires grad is not supported; "
-            "change the base tensor, or use an out-of-place op"
-        )
+    if base is not None:
+        return change_through_view(t, base, name, fn(old_value(t) if reads_old_value else t, *args))
     result = fn(old_value(t) if reads_old_value else t, *args)
     store(t, result._data, name)
     t._bump_version()
@@ -105,3 +102,40 @@ def store(t: Tensor, value: Any, op: str) -> None:
             f"tensor's shape {tuple(target.shape)}"
         )
     np.copyto(target, value, casting="unsafe")
+
+
+def view_positions(view: np.ndarray, base: np.ndarray) -> np.ndarray:
+    """For each element of `view` (a strided view of `base`'s memory), its flat index in `base`."""
+    itemsize = base.itemsize
+    start = (view.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // itemsize
+    positions = np.full(view.shape, start, dtype=np.int64)
+    for axis, (n, stride) in enumerate(zip(view.shape, view.strides)):
+        positions += (np.arange(n) * (stride // itemsize)).reshape([-1 if k == axis else 1 for k in range(view.ndim)])
+    return positions
+
+
+def change_through_view(t: Tensor, base: Tensor, name: str, result: Tensor) -> Tensor:
+    """An in-place change of a view, differentiated as PyTorch's CopySlices does.
+
+    The base's graph is rewritten: its new node puts `result` at the view's places of its old value
+    (IndexPut over the flat base), so gradients reach both the old base (elsewhere) and whatever made
+    `result`; the view becomes that new base seen through the same places.
+    """
+    if base._requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            f"{name}: a view of a leaf Variable that requires grad is being used in an in-place operation."
+        )
+    data = base._data
+    if type(data) is not np.ndarray or not data.flags.c_contiguous or type(t._data) is not np.ndarray:
+        raise RuntimeError(f"{name}: in-place change of a view of a non-contiguous tensor is not supported")
+    from .ops.setitem import IndexPut  # the ops import this module
+
+    positions = view_positions(t._data, data)
+    store(t, result._data, name)  # into the shared memory: the base changes too
+    flat = IndexPut.apply(base.reshape(-1), result, positions)
+    new_base = flat.reshape(*data.shape)
+    t._bump_version()
+    base.grad_fn, base._output_nr, base._requires_grad = new_base.grad_fn, new_base._output_nr, new_base._requires_grad
+    view = flat[positions]
+    t.grad_fn, t._output_nr, t._requires_grad = view.grad_fn, view._output_nr, view._requires_grad
+    return t
