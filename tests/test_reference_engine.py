@@ -52,8 +52,6 @@ from autograd.ops.leaky_relu import LeakyRelu
 from autograd.ops.linear import Linear
 from autograd.ops.log import Log
 from autograd.ops.log1p import Log1p
-from autograd.ops.log2 import Log2
-from autograd.ops.log10 import Log10
 from autograd.ops.log_softmax import LogSoftmax
 from autograd.ops.logaddexp import LogAddExp
 from autograd.ops.logsumexp import LogSumExp
@@ -351,8 +349,6 @@ CASES: dict[type[Function], Case] = {
     Sign: one_array(nonzero_arrays),
     Log1p: one_array(positive_arrays),
     Expm1: one_array(),
-    Log2: one_array(positive_arrays),
-    Log10: one_array(positive_arrays),
     Reciprocal: one_array(nonzero_arrays),
     Rsqrt: one_array(positive_arrays),
     Silu: one_array(),

@@ -1,30 +1,15 @@
-"""log10: Base-10 logarithm, elementwise."""
+"""log10: the base-10 logarithm, ln(x) / ln(10) (the gradient comes from log's)."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .log import log
 
-
-class Log10(Function):
-    __slots__ = ()
-
-    @staticmethod
-    def forward(ctx, x):
-        out = np.log10(x)
-        ctx.save_for_backward(x)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):  # d log10(x) = dx / (x ln 10)
-        (x,) = ctx.saved_tensors
-        return grad / (x * 2.302585092994046)
+LN_10 = 2.302585092994046
 
 
 @op()
 def log10(x: Tensor) -> Tensor:
     """Base-10 logarithm, elementwise."""
-    return Log10.apply(x)
+    return log(x) * (1.0 / LN_10)
