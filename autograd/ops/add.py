@@ -36,8 +36,15 @@ class Add(Function):
 @op(operators=["__add__", "__radd__"])  # addition commutes: `2 + x` is `x + 2`
 def add(a: Any, b: Any) -> Tensor:
     """a + b, broadcasting, in the dtype PyTorch promotes to."""
-    if needs_promotion(a, b):
-        a, b = promote_operands(a, b)
+    # Speed trick, promotion checked inline: same-typed operands and a float tensor with a Python float
+    # (requiring grad: floating) skip the call to needs_promotion, which cost a chain of products 7%.
+    da = a._data if type(a) is Tensor else None
+    if da is None or not (
+        (type(b) is Tensor and (type(da) is type(b._data) is not np.ndarray or da.dtype is b._data.dtype))
+        or (type(b) is float and (a._requires_grad or da.dtype.kind == "f"))
+    ):
+        if needs_promotion(a, b):
+            a, b = promote_operands(a, b)
     return Add.apply(a, b)
 
 
