@@ -197,6 +197,28 @@ class MaxPool2d(_Pool2d):
 
     pool = staticmethod(F.max_pool2d)
 
+    def __init__(
+        self,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] | None = None,
+        padding: int | tuple[int, int] = 0,
+        dilation: int | tuple[int, int] = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
+    ) -> None:
+        super().__init__(kernel_size, stride, padding)
+        self.dilation, self.return_indices, self.ceil_mode = dilation, return_indices, ceil_mode
+
+    def forward(self, input: Tensor) -> Any:  # noqa: A002
+        """Pool each window (and return the maxima's indices too with return_indices)."""
+        return F.max_pool2d(
+            input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode, self.return_indices
+        )
+
+    def extra_repr(self) -> str:
+        """`kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False`."""
+        return f"{super().extra_repr()}, dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+
 
 class AvgPool2d(_Pool2d):
     """The mean over each kernel_size window of (N, C, H, W) images (padding counts); stride defaults to kernel_size."""

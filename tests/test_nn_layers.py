@@ -208,7 +208,9 @@ def test_avg_pool2d_module_with_stride_matches_a_reference() -> None:
 
 
 def test_pool_reprs() -> None:
-    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
+    assert (
+        repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
+    )  # PyTorch's
     assert repr(nn.AvgPool2d((2, 2), stride=1)) == "AvgPool2d(kernel_size=(2, 2), stride=1, padding=0)"
 
 

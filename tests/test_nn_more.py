@@ -362,3 +362,42 @@ def test_transformer_encoder_state_dict_names_are_pytorchs() -> None:
         "layers.0.self_attn.out_proj.bias",
     ]
     assert "layers.1.norm2.bias" in names and len(names) == 24
+
+
+# -- max pooling options ---------------------------------------------------------------------------
+
+
+def max_pool_reference(x: np.ndarray, k: int, s: int, p: int, d: int, ceil: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each window's maximum and its flat index h * W + w, by loops (padding never wins; PyTorch's output size)."""
+    n, c, h, w = x.shape
+
+    def size(length: int) -> int:
+        span = length + 2 * p - d * (k - 1) - 1
+        out = (-(-span // s) if ceil else span // s) + 1
+        return out - 1 if ceil and (out - 1) * s >= length + p else out
+
+    oh, ow = size(h), size(w)
+    values, index = np.full((n, c, oh, ow), -np.inf), np.zeros((n, c, oh, ow), dtype=np.int64)
+    for i in range(oh):
+        for j in range(ow):
+            for a in range(k):
+                for b in range(k):
+                    r, q = i * s - p + a * d, j * s - p + b * d
+                    if 0 <= r < h and 0 <= q < w:
+                        better = x[:, :, r, q] > values[:, :, i, j]
+                        values[:, :, i, j] = np.where(better, x[:, :, r, q], values[:, :, i, j])
+                        index[:, :, i, j] = np.where(better, r * w + q, index[:, :, i, j])
+    return values, index
+
+
+@pytest.mark.parametrize(
+    ("k", "s", "p", "d", "ceil"), [(2, 2, 0, 1, True), (3, 2, 1, 1, True), (2, 2, 0, 2, False), (3, 2, 1, 2, True)]
+)
+def test_max_pool_dilation_ceil_mode_and_indices_match_the_loops(k: int, s: int, p: int, d: int, ceil: bool) -> None:
+    x = RNG.normal(size=(2, 3, 7, 9))
+    layer = nn.MaxPool2d(k, s, p, dilation=d, return_indices=True, ceil_mode=ceil)
+    values, index = layer(tensor(x, dtype=float64))
+    expected_values, expected_index = max_pool_reference(x, k, s, p, d, ceil)
+    np.testing.assert_array_equal(values.numpy(), expected_values)
+    np.testing.assert_array_equal(index.numpy(), expected_index)
+    assert autograd.gradcheck(lambda t: F.max_pool2d(t, k, s, p, d, ceil), [leaf(x[:1, :1])])

@@ -144,15 +144,66 @@ def _pool_windows(op: str, x: Tensor, kernel_size: IntPair, stride: IntPair | No
     return windows_for(op, x, kernel, stride_hw, (pad[0], pad[0], pad[1], pad[1]), (1, 1))
 
 
+def _ceil_extra(size: int, kernel: int, stride: int, pad: int, dilation: int) -> int:
+    """Extra padding at the end so that ceil_mode's last window fits (PyTorch's rule: it must start inside)."""
+    span = size + 2 * pad - dilation * (kernel - 1) - 1
+    out = -(-span // stride) + 1
+    if (out - 1) * stride >= size + pad:
+        out -= 1
+    return max(0, (out - 1) * stride + dilation * (kernel - 1) + 1 - (size + 2 * pad))
+
+
+def _max_indices(x: np.ndarray, win: SlidingWindows) -> np.ndarray:
+    """For each window, the flat index h * W + w into the (unpadded) input of its first maximum."""
+    padded = win.pad(x, -np.inf)
+    out = padded[:, :, win.rows(0), win.cols(0)].copy()
+    for i, j in win.positions[1:]:
+        np.maximum(out, padded[:, :, win.rows(i), win.cols(j)], out=out)
+    masks = _first_maxima(padded, out, win)
+    top, _, left, _ = win.padding
+    oh, ow = np.arange(out.shape[2])[:, None], np.arange(out.shape[3])[None, :]
+    index = np.zeros(out.shape, dtype=np.int64)
+    for p, (i, j) in enumerate(win.positions):
+        row = oh * win.stride[0] + i * win.dilation[0] - top
+        col = ow * win.stride[1] + j * win.dilation[1] - left
+        index += masks[p] * (row * win.size[1] + col)
+    return index
+
+
 @op(method=False)  # no Tensor method, as in PyTorch
-def max_pool2d(input: Any, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:  # noqa: A002
+def max_pool2d(
+    input: Any,  # noqa: A002
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Any:
     """The maximum of each kernel_size window of (N, C, H, W) or (C, H, W) images; stride defaults to kernel_size.
 
     Padding counts as -inf. `max_pool2d(x, 2)` and `max_pool2d(x, (2, 2))` halve the height and width.
+    `ceil_mode` keeps a last partial window; `return_indices` also returns each maximum's flat index h * W + w.
     """
     x, unbatched = image_batch(input, "max_pool2d")
-    out = MaxPool2d.apply(x, _pool_windows("max_pool2d", x, kernel_size, stride, padding))
-    return out.reshape(tuple(out.shape[1:])) if unbatched else out
+    kernel = int_pair(kernel_size, "kernel_size", "max_pool2d", 1)
+    strides = kernel if stride is None else int_pair(stride, "stride", "max_pool2d", 1)
+    pad = int_pair(padding, "padding", "max_pool2d", 0)
+    dil = int_pair(dilation, "dilation", "max_pool2d", 1)
+    if pad[0] > kernel[0] // 2 or pad[1] > kernel[1] // 2:
+        raise ValueError(f"max_pool2d: padding {padding!r} must be at most half the kernel size {kernel}")
+    extra = (0, 0)
+    if ceil_mode:
+        size = tuple(x.shape[2:])
+        extra = tuple(_ceil_extra(size[k], kernel[k], strides[k], pad[k], dil[k]) for k in range(2))  # type: ignore[assignment]
+    win = windows_for("max_pool2d", x, kernel, strides, (pad[0], pad[0] + extra[0], pad[1], pad[1] + extra[1]), dil)
+    out = MaxPool2d.apply(x, win)
+    if unbatched:
+        out = out.reshape(tuple(out.shape[1:]))
+    if not return_indices:
+        return out
+    index = _max_indices(np.asarray(x._data), win)
+    return out, Tensor._make(index[0] if unbatched else index)
 
 
 @op(method=False)  # no Tensor method, as in PyTorch
