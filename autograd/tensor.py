@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import dtypes
+from .device import CPU
 from .errors import DtypeError
 from .state import EVENT_ORDER, Defaults, InPlace
 
@@ -238,14 +239,12 @@ class Tensor:
     @property
     def device(self) -> Any:
         """Where the tensor lives: always `device(type='cpu')`."""
-        from .device import CPU
-
         return CPU
 
     is_cuda = False
 
     def __format__(self, spec: str) -> str:
-        if self._data.size == 1 and self._data.ndim == 0 or (spec and self._data.size == 1):
+        if self._data.size == 1 and (spec or self._data.ndim == 0):  # one number: formatted as that number
             return format(self._data.item(), spec)
         if spec:
             raise TypeError(f"unsupported format string passed to Tensor.__format__ (a tensor of shape {self.shape})")

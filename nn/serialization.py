@@ -44,18 +44,8 @@ def _tensors_of(obj: Any) -> tuple[dict[str, np.ndarray], str | None]:
         raise TypeError(f"nn.save: expected a Module, an optimizer or a dict of tensors, got {type(obj).__name__}")
     if not state_tree.is_flat(state):  # an optimizer's or scheduler's state, or several states in one dict
         return state_tree.flatten(state)
-    arrays = {}
-    for key, value in state.items():
-        if not isinstance(key, str):
-            raise TypeError(f"nn.save: keys must be strings, got {key!r}")
-        if isinstance(value, Tensor):
-            array = value.numpy(force=True)
-        elif isinstance(value, np.ndarray):
-            array = value
-        else:
-            raise TypeError(f"nn.save: the value of {key!r} is a {type(value).__name__}, expected a Tensor or array")
-        arrays[key] = np.ascontiguousarray(array)
-    return arrays, None
+    arrays = {key: value.numpy(force=True) if isinstance(value, Tensor) else value for key, value in state.items()}
+    return {key: np.ascontiguousarray(array) for key, array in arrays.items()}, None
 
 
 def save(obj: Any, path: str | os.PathLike[str], metadata: dict[str, str] | None = None) -> None:

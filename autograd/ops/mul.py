@@ -8,7 +8,7 @@ import numpy as np
 
 from ..function import Function
 from ..inplace import apply_inplace
-from ..promotion import needs_promotion, promote_operands
+from ..promotion import promoting
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
@@ -36,19 +36,9 @@ class Mul(Function):
         )
 
 
-@op(operators=["__mul__", "__rmul__"])  # multiplication commutes: `2 * x` is `x * 2`
-def mul(a: Any, b: Any) -> Tensor:
-    """a * b elementwise, broadcasting, in the dtype PyTorch promotes to."""
-    # Speed trick, promotion checked inline: same-typed operands and a float tensor with a Python float
-    # (requiring grad: floating) skip the call to needs_promotion, which cost a chain of products 7%.
-    da = a._data if type(a) is Tensor else None
-    if da is None or not (
-        (type(b) is Tensor and (type(da) is type(b._data) is not np.ndarray or da.dtype is b._data.dtype))
-        or (type(b) is float and (a._requires_grad or da.dtype.kind == "f"))
-    ):
-        if needs_promotion(a, b):
-            a, b = promote_operands(a, b)
-    return Mul.apply(a, b)
+mul = op(operators=["__mul__", "__rmul__"])(
+    promoting(Mul.apply, "mul", "a * b elementwise, broadcasting, in the dtype PyTorch promotes to.", __name__)
+)  # multiplication commutes: `2 * x` is `x * 2`
 
 
 @op(export=False, operators=["__imul__"])
