@@ -39,6 +39,7 @@ from .creation import (
     zeros_like,
 )
 from .dtypes import (
+    dtype,
     bool,
     double,
     float,
@@ -92,6 +93,7 @@ __all__ = [  # what autograd exports besides its ops
     "bool",
     "detect_anomaly",
     "double",
+    "dtype",
     "draw_graph",
     "empty",
     "empty_like",

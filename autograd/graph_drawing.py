@@ -241,7 +241,7 @@ def _tensor_label(title: str, t: Tensor, show_data: bool, show_grad: bool, alway
     """Lines of a tensor node: its name, shape and dtype, and its values or gradient when asked."""
     shape = "scalar" if t.ndim == 0 else str(tuple(t.shape))
     lines = [title] if title else []
-    lines.append(f"{shape} {t.dtype}")
+    lines.append(f"{shape} {t.dtype.name}")
     if show_data:
         lines += _values("data", t.detach().numpy())
     if show_grad and (always_grad or t.grad is not None):

@@ -41,3 +41,10 @@ class median(NamedTuple):  # noqa: N801 - PyTorch's name
 
     values: Any
     indices: Any
+
+
+class mode(NamedTuple):  # noqa: N801 - PyTorch's name
+    """The most frequent values along a dim and an index of each."""
+
+    values: Any
+    indices: Any

@@ -138,9 +138,9 @@ class Tensor:
         return self._data.shape[normalize_dim(dim, self.ndim, "size")]
 
     @property
-    def dtype(self) -> np.dtype:
-        """The element type (a NumPy dtype, e.g. `autograd.float32`)."""
-        return self._data.dtype
+    def dtype(self) -> dtypes.dtype:
+        """The element type, e.g. `autograd.float32` (NumPy takes it as its dtype)."""
+        return dtypes.of(self._data.dtype)
 
     @property
     def ndim(self) -> builtins.int:

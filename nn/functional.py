@@ -22,6 +22,7 @@ from autograd.random import generator
 # the losses check their arguments (shapes, reduction names, value ranges) in autograd/ops/ too
 linear = autograd.linear
 conv2d = autograd.conv2d
+conv_transpose2d = autograd.conv_transpose2d
 max_pool2d = autograd.max_pool2d
 avg_pool2d = autograd.avg_pool2d
 flatten = autograd.flatten

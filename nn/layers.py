@@ -162,6 +162,89 @@ class Conv2d(Module):
         return text
 
 
+class ConvTranspose2d(Module):
+    """Transposed 2-D convolution (the gradient of a convolution with respect to its input), as PyTorch's.
+
+    `weight` has shape (in_channels, out_channels / groups, kH, kW), `bias` (out_channels,); initialised as
+    PyTorch does (fan_in = out_channels / groups * kH * kW). Each output side is
+    (H - 1) * stride - 2 * padding + dilation * (kH - 1) + output_padding + 1.
+
+    >>> nn.ConvTranspose2d(16, 8, 4, stride=2, padding=1)(autograd.randn(1, 16, 7, 7)).shape
+    (1, 8, 14, 14)
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] = 0,
+        output_padding: int | tuple[int, int] = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: int | tuple[int, int] = 1,
+        padding_mode: str = "zeros",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        name = "ConvTranspose2d"
+        self.in_channels = _positive_int(name, "in_channels", in_channels)
+        self.out_channels = _positive_int(name, "out_channels", out_channels)
+        self.groups = _positive_int(name, "groups", groups)
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
+                f"by groups ({groups})"
+            )
+        if padding_mode != "zeros":
+            raise ValueError(f"{name}: only padding_mode 'zeros' is supported (as PyTorch), got {padding_mode!r}")
+        self.padding_mode = padding_mode
+        self.kernel_size = _pair(name, "kernel_size", kernel_size, 1)
+        self.stride = _pair(name, "stride", stride, 1)
+        self.padding = _pair(name, "padding", padding, 0)
+        self.output_padding = _pair(name, "output_padding", output_padding, 0)
+        self.dilation = _pair(name, "dilation", dilation, 1)
+        shape = (in_channels, out_channels // groups) + self.kernel_size
+        self.weight = Parameter(autograd.empty(*shape, dtype=dtype))
+        if bias:
+            self.bias: Parameter | None = Parameter(autograd.empty(out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new kernels (and bias) with PyTorch's default initialisation."""
+        fan_in = (self.out_channels // self.groups) * self.kernel_size[0] * self.kernel_size[1]
+        _default_init(self.weight, self.bias, fan_in)
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:  # noqa: A002
+        """(N, C_in, H, W) to (N, C_out, H_out, W_out); `output_size` picks the output_padding that gives it."""
+        output_padding = self.output_padding
+        if output_size is not None:
+            wanted = tuple(output_size)[-2:]
+            smallest = [
+                (n - 1) * s - 2 * p + d * (k - 1) + 1
+                for n, s, p, d, k in zip(input.shape[-2:], self.stride, self.padding, self.dilation, self.kernel_size)
+            ]
+            output_padding = (wanted[0] - smallest[0], wanted[1] - smallest[1])
+        return F.conv_transpose2d(
+            input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
+        )
+
+    def extra_repr(self) -> str:
+        """`16, 8, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1)` and the options that differ from defaults."""
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        for option, default in (("padding", (0, 0)), ("dilation", (1, 1)), ("output_padding", (0, 0))):
+            if getattr(self, option) != default:
+                text += f", {option}={getattr(self, option)}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
 class _Pool2d(Module):
     """What the pooling layers share: window geometry, checks and repr; `pool` is the function form."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd
@@ -271,6 +271,69 @@ def test_conv2d_gradient_through_the_graph_reaches_the_input_of_a_reshape() -> N
 # -- pooling ----------------------------------------------------------------------------------
 
 
+def reference_conv_transpose2d(x, w, stride, padding, output_padding, groups, dilation) -> np.ndarray:
+    """Each input pixel adds its kernel, scaled, at stride * position - padding: the definition, as loops."""
+    n, c_in, h, wd = x.shape
+    c_out_g, kh, kw = w.shape[1:]
+    size = [
+        (m - 1) * s - 2 * p + d * (k - 1) + e + 1
+        for m, s, p, d, k, e in zip((h, wd), stride, padding, dilation, (kh, kw), output_padding)
+    ]
+    full = np.zeros(
+        (n, c_out_g * groups, size[0] + 2 * padding[0] + kh * dilation[0], size[1] + 2 * padding[1] + kw * dilation[1])
+    )
+    for c in range(c_in):
+        group = c // (c_in // groups)
+        for o in range(c_out_g):
+            for i in range(h):
+                for j in range(wd):
+                    for a in range(kh):
+                        for b in range(kw):
+                            r, q = i * stride[0] + a * dilation[0], j * stride[1] + b * dilation[1]
+                            full[:, group * c_out_g + o, r, q] += x[:, c, i, j] * w[c, o, a, b]
+    return full[:, :, padding[0] : padding[0] + size[0], padding[1] : padding[1] + size[1]]
+
+
+@settings(max_examples=25)
+@given(
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 2),
+    dilation=st.integers(1, 2),
+    groups=st.sampled_from([1, 2]),
+    kernel=st.integers(1, 3),
+    extra=st.integers(0, 2),
+    seed=st.integers(0, 99),
+)
+def test_conv_transpose2d_matches_the_loop_reference_and_checks(
+    stride, padding, dilation, groups, kernel, extra, seed
+) -> None:
+    extra = min(extra, max(stride, dilation) - 1)
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.normal(size=(2, 2, 3, 4)), rng.normal(size=(2, 4 // groups, kernel, kernel)), rng.normal(size=4)
+    args = ((stride, stride), (padding, padding), (extra, extra), groups, (dilation, dilation))
+    expected = reference_conv_transpose2d(x, w, *args) + b.reshape(1, -1, 1, 1)
+    assume(min(expected.shape[2:]) >= 1)  # (sizes below 1 are refused: the next test)
+    out = autograd.conv_transpose2d(
+        autograd.tensor(x), autograd.tensor(w), autograd.tensor(b), stride, padding, extra, groups, dilation
+    )
+    np.testing.assert_allclose(out.numpy(), expected, atol=1e-12)
+
+    def fn(x_, w_, b_):
+        return autograd.conv_transpose2d(x_, w_, b_, stride, padding, extra, groups, dilation)
+
+    assert autograd.gradcheck(fn, [leaf(x), leaf(w), leaf(b)])
+
+
+def test_conv_transpose2d_refuses_an_output_smaller_than_one_pixel() -> None:
+    with pytest.raises(autograd.ShapeError, match="conv_transpose2d: the output would be"):
+        autograd.conv_transpose2d(autograd.randn(1, 2, 1, 1), autograd.randn(2, 1, 1, 1), padding=1)
+
+
+def test_conv_transpose2d_refuses_an_output_padding_as_large_as_stride_and_dilation() -> None:
+    with pytest.raises(ValueError, match="output_padding .* must be smaller"):
+        autograd.conv_transpose2d(autograd.randn(1, 2, 3, 3), autograd.randn(2, 1, 3, 3), stride=2, output_padding=2)
+
+
 @given(pool_cases())
 def test_max_pool2d_forward_and_gradient_match_loop_reference(case: tuple) -> None:
     x, kernel, stride, padding = case
@@ -456,7 +519,7 @@ def test_conv2d_groups_not_dividing_output_channels_is_an_error() -> None:
         (
             {"bias": autograd.zeros(6, dtype=autograd.float64)},
             TypeError,
-            "conv2d: input is float32 but bias is float64",
+            "conv2d: input is autograd.float32 but bias is autograd.float64",
         ),
     ],
 )
@@ -466,7 +529,7 @@ def test_conv2d_bad_arguments_are_named_in_the_error(kwargs: dict, error: type, 
 
 
 def test_conv2d_integer_input_is_an_error() -> None:
-    with pytest.raises(TypeError, match="conv2d: expected a floating-point input, got int64"):
+    with pytest.raises(TypeError, match="conv2d: expected a floating-point input, got autograd.int64"):
         autograd.conv2d(autograd.tensor(np.ones((1, 1, 4, 4), dtype=np.int64)), autograd.randn(1, 1, 3, 3))
 
 

@@ -309,6 +309,25 @@ def test_conv1d_is_the_correlation_along_the_sequence() -> None:
     assert {k: tuple(v.shape) for k, v in layer.state_dict().items()} == {"weight": (3, 2, 3), "bias": (3,)}
 
 
+def test_conv_transpose2d_layer_has_pytorchs_weight_layout_init_and_repr() -> None:
+    layer = nn.ConvTranspose2d(16, 8, 4, stride=2, padding=1)
+    assert {k: tuple(v.shape) for k, v in layer.state_dict().items()} == {"weight": (16, 8, 4, 4), "bias": (8,)}
+    bound = 1 / np.sqrt(8 * 4 * 4)  # fan_in from the weight's second dimension, as PyTorch
+    assert np.abs(layer.weight.detach().numpy()).max() <= bound and np.abs(layer.bias.detach().numpy()).max() <= bound
+    assert repr(layer) == "ConvTranspose2d(16, 8, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1))"
+    assert layer(autograd.randn(2, 16, 7, 7)).shape == (2, 8, 14, 14)
+
+
+def test_conv_transpose2d_output_size_chooses_the_output_padding() -> None:
+    layer = nn.ConvTranspose2d(2, 2, 3, stride=2, padding=1).double()
+    x = tensor(RNG.normal(size=(1, 2, 4, 4)), dtype=float64)
+    sized = layer(x, output_size=(1, 2, 8, 8))
+    assert sized.shape == (1, 2, 8, 8)
+    np.testing.assert_array_equal(
+        sized.detach().numpy(), F.conv_transpose2d(x, layer.weight, layer.bias, 2, 1, 1).detach().numpy()
+    )
+
+
 @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
 def test_conv2d_padding_modes_pad_from_the_image(mode: str) -> None:
     layer = nn.Conv2d(1, 1, 3, padding=1, padding_mode=mode, bias=False).double()

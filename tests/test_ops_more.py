@@ -208,6 +208,22 @@ def test_median_is_the_lower_median() -> None:
 # -- matrices --------------------------------------------------------------------------------------
 
 
+def test_mode_is_the_smallest_most_frequent_value_at_its_last_index() -> None:
+    values, indices = autograd.mode(tensor([[3.0, 1.0, 3.0, 1.0], [2.0, 2.0, 5.0, 7.0]]), 1)
+    assert values.tolist() == [1.0, 2.0] and indices.tolist() == [3, 1]
+    kept = tensor([[1, 2, 2], [4, 4, 1]]).mode(dim=1, keepdim=True)
+    assert kept.values.tolist() == [[2], [4]] and kept.indices.tolist() == [[2], [1]]
+
+
+def test_mode_gradient_goes_to_the_index_it_names() -> None:
+    x = leaf(np.array([[1.0, 2.0, 2.0, 3.0], [4.0, 4.0, 4.0, 1.0]]))
+    result = x.mode(1)
+    result.values.sum().backward()
+    expected = np.zeros((2, 4))
+    expected[[0, 1], result.indices.numpy()] = 1.0
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
+
+
 @pytest.mark.parametrize("k", [-1, 0, 2])
 def test_tril_triu_diagonal_match_numpy(k: int) -> None:
     np.testing.assert_array_equal(autograd.tril(tensor(MATRIX), k).numpy(), np.tril(MATRIX, k))
@@ -273,6 +289,32 @@ def test_cumsum_matches_numpy_and_checks(data: st.DataObject) -> None:
     assert autograd.gradcheck(lambda t: t.cumsum(dim), [leaf(x)])
 
 
+@given(data=st.data())
+def test_cumprod_matches_numpy_and_checks(data: st.DataObject) -> None:
+    x = data.draw(shapes(min_dims=1).flatmap(arrays))
+    dim = data.draw(st.integers(0, x.ndim - 1))
+    np.testing.assert_allclose(autograd.cumprod(leaf(x), dim).detach().numpy(), np.cumprod(x, axis=dim), rtol=1e-12)
+    assert autograd.gradcheck(lambda t: t.cumprod(dim), [leaf(x)])
+
+
+@pytest.mark.parametrize(
+    "row", [[2.0, 0.0, 3.0, 4.0], [0.0, 0.0, 2.0, 3.0], [1.5, 0.0, 2.0, 0.0, 3.0], [0.0, 0.0, 0.0]]
+)
+def test_cumprod_gradient_is_right_where_elements_are_zero(row: list[float]) -> None:
+    values = np.array(row)
+    x = leaf(values)
+    x.cumprod(0).sum().backward()
+    n = len(row)  # d/dx_j of sum_i prod_{k<=i} x_k, each product written out without x_j
+    expected = [sum(np.prod(np.delete(values[: i + 1], j)) for i in range(j, n)) for j in range(n)]
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-12)
+    assert autograd.gradgradcheck(lambda t: t.cumprod(0), [leaf(values)])
+
+
+def test_cumprod_of_integers_stays_integer() -> None:
+    out = autograd.cumprod(tensor([1, 2, 3]), 0)
+    assert out.dtype == autograd.int64 and out.tolist() == [1, 2, 6]
+
+
 def test_prod_gradient_is_the_product_of_the_others_even_with_zeros() -> None:
     values = np.array([[2.0, 0.0, 3.0], [1.5, 4.0, 0.0]])
     x = leaf(values)
@@ -282,6 +324,12 @@ def test_prod_gradient_is_the_product_of_the_others_even_with_zeros() -> None:
     np.testing.assert_array_equal(autograd.prod(tensor(values), 1).numpy(), np.prod(values, 1))
     assert autograd.gradcheck(lambda t: t.prod(1), [leaf(values)])
     assert autograd.gradcheck(lambda t: t.prod(0, keepdim=True), [leaf(values)])
+
+
+def test_prod_second_derivatives_check_without_zeros() -> None:
+    values = np.random.default_rng(3).uniform(0.5, 2.0, size=(3, 4))
+    assert autograd.gradgradcheck(lambda t: t.prod(), [leaf(values)])
+    assert autograd.gradgradcheck(lambda t: t.prod(1), [leaf(values)])
 
 
 @pytest.mark.parametrize("p", [1, 2, 3, math.inf])
@@ -320,6 +368,13 @@ def test_flip_roll_movedim_unbind_narrow_match_numpy() -> None:
 
 
 # -- sampling and tensordot ------------------------------------------------------------------------
+
+
+def test_flip_takes_its_dims_as_a_sequence_or_one_by_one() -> None:
+    x = tensor(MATRIX)
+    expected = MATRIX[::-1, ::-1]
+    for flipped in (x.flip(0, 1), x.flip((0, 1)), autograd.flip(x, dims=[0, 1])):
+        np.testing.assert_array_equal(flipped.numpy(), expected)
 
 
 def test_multinomial_draws_in_proportion_and_never_a_zero_weight() -> None:

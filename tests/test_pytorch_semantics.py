@@ -92,6 +92,15 @@ def test_to_cpu_device_and_cpu_are_the_tensor_itself() -> None:
     assert x.to(dtype=float64).dtype == float64
 
 
+def test_dtypes_print_as_autograd_dtypes_and_equal_numpys() -> None:
+    x = tensor([1, 2], dtype=int32)
+    assert str(x.dtype) == "autograd.int32" and repr(autograd.float32) == "autograd.float32"
+    assert x.dtype == np.int32 and x.dtype == autograd.int32 and x.dtype != float64
+    assert str(autograd.get_default_dtype()) == "autograd.float32"
+    assert np.zeros(2, dtype=autograd.float64).dtype == np.float64  # NumPy takes it as its dtype
+    assert autograd.float32.is_floating_point and not int32.is_floating_point and x.dtype.itemsize == 4
+
+
 def test_another_device_is_refused_naming_it() -> None:
     with pytest.raises(RuntimeError, match="'cuda:0' is not available"):
         tensor([1.0]).to("cuda:0")

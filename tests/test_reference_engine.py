@@ -37,6 +37,7 @@ from autograd.ops.clamp import Clamp
 from autograd.ops.clone import Clone
 from autograd.ops.conv2d import Conv2d, Conv2dInputGrad, Conv2dWeightGrad
 from autograd.ops.copy import CopyFrom
+from autograd.ops.cumprod import Cumprod
 from autograd.ops.cumsum import Cumsum
 from autograd.ops.div import Div
 from autograd.ops.einsum import Einsum
@@ -359,6 +360,7 @@ CASES: dict[type[Function], Case] = {
     Softplus: lambda data: [*one_array()(data), draw(data, st.sampled_from([1.0, 2.0])), 1.0],
     NanToNum: lambda data: [*one_array()(data), 0.0, None, None],
     Cumsum: along_dim,
+    Cumprod: along_dim,
     Einsum: einsum_case,
     Prod: prod_case,
     LayerNorm: layer_norm_case,

@@ -13,9 +13,9 @@ from .getitem import GetItem
 
 
 @op()
-def flip(x: Tensor, dims: Any) -> Tensor:
-    """x with the order of elements reversed along each of `dims` (a view)."""
-    axes = [dims] if isinstance(dims, int) else list(dims)
+def flip(x: Tensor, dims: Any, *more_dims: int) -> Tensor:
+    """x with the order of elements reversed along each of `dims` (a view): `flip(x, (0, 1))`, `x.flip(0, 1)`."""
+    axes = ([dims] if isinstance(dims, int) else list(dims)) + list(more_dims)
     index: list[Any] = [slice(None)] * x.ndim
     for d in axes:
         index[normalize_dim(d, x.ndim, "flip")] = slice(None, None, -1)

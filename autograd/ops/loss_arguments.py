@@ -77,7 +77,7 @@ def class_target(op: str, input: Tensor, target: Any, ignore_index: int) -> np.n
     return array.astype(np.int64, copy=False)
 
 
-def class_weight(op: str, weight: Any, n_classes: int, dtype: np.dtype) -> np.ndarray | None:
+def class_weight(op: str, weight: Any, n_classes: int, dtype: Any) -> np.ndarray | None:
     """A per-class weight as an array of shape (n_classes,) in the input's dtype (None stays None)."""
     if weight is None:
         return None

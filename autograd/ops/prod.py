@@ -36,13 +36,16 @@ class Prod(Function):
     def backward(ctx, grad):  # d prod = sum_i (product of the others) dx_i
         (x,) = ctx.saved_tensors
         data = np.asarray(getattr(x, "_data", x))
+        if isinstance(x, Tensor) and data.all():  # under create_graph, without zeros: the others are prod / x_i
+            others = Prod.call(x, ctx.axis, True) / x
+            return (grad if ctx.axis is None or ctx.keepdim else grad.unsqueeze(ctx.axis)) * others, None, None
         if ctx.axis is None:
             others = _exclusive_products(data.reshape(-1), 0).reshape(data.shape)
             return grad * others, None, None
         kept = list(np.shape(grad))
         if not ctx.keepdim:
             kept.insert(ctx.axis, 1)
-        # (the products of the others are computed as constants: a second derivative through prod is 0 here)
+        # (with a zero under create_graph the products of the others are constants: no second derivative)
         return grad.reshape(*kept) * _exclusive_products(data, ctx.axis), None, None
 
 

@@ -1,4 +1,4 @@
-"""sort, argsort, topk and median along a dimension: values (differentiable, through gather) and indices."""
+"""sort, argsort, topk, median and mode along a dimension: values (differentiable, through gather) and indices."""
 
 from __future__ import annotations
 
@@ -66,3 +66,34 @@ def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     if not keepdim:
         values, indices = values.squeeze(d), Tensor._make(index.squeeze(d))
     return return_types.median(values, indices)
+
+
+def _mode_index(x: Tensor, dim: int) -> np.ndarray:
+    """Along `dim` (kept as size 1): the last index of the smallest of the most frequent values."""
+    order = np.moveaxis(_order(x, dim, False), dim, -1)
+    rows = order.reshape(-1, order.shape[-1])
+    values = np.take_along_axis(np.moveaxis(np.asarray(x._data), dim, -1).reshape(rows.shape), rows, axis=1)
+    n = rows.shape[1]
+    run_ends = np.ones(rows.shape, dtype=bool)  # the last place of each run of equal sorted values
+    run_ends[:, :-1] = values[:, 1:] != values[:, :-1]
+    positions = np.broadcast_to(np.arange(n), rows.shape)
+    starts = np.maximum.accumulate(np.where(np.roll(run_ends, 1, axis=1) | (positions == 0), positions, 0), axis=1)
+    lengths = np.where(run_ends, positions - starts + 1, 0)
+    last = np.argmax(lengths, axis=1)  # the first longest run: the smallest value
+    index = rows[np.arange(rows.shape[0]), last]
+    return np.moveaxis(index.reshape(order.shape[:-1] + (1,)), -1, dim)
+
+
+@op()
+def mode(x: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
+    """(values, indices): the most frequent value along `dim` (the smallest on a tie) and its last index."""
+    if x.ndim == 0:
+        return return_types.mode(x.clone(), Tensor._make(np.zeros((), dtype=np.int64)))
+    d = normalize_dim(dim, x.ndim, "mode")
+    if x.shape[d] == 0:
+        raise RuntimeError(f"mode: expected a non-empty dimension {d}, got shape {tuple(x.shape)}")
+    index = _mode_index(x, d)
+    values, indices = gather(x, d, index), Tensor._make(index)
+    if not keepdim:
+        values, indices = values.squeeze(d), Tensor._make(index.squeeze(d))
+    return return_types.mode(values, indices)

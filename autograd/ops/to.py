@@ -27,7 +27,7 @@ class Cast(Function):
         return Cast.call(grad, ctx.src), None
 
 
-def cast(x: Tensor, dtype: np.dtype) -> Tensor:
+def cast(x: Tensor, dtype: Any) -> Tensor:
     """`x` converted to `dtype`; the gradient flows back only between floating dtypes."""
     if x.dtype == dtype:
         return x
