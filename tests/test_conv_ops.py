@@ -16,6 +16,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd
+import nn
 from autograd.ops.pooling import WindowScatter
 from autograd.ops.sliding_windows import SlidingWindows
 
@@ -419,6 +420,54 @@ def test_avg_pool2d_gradient_is_one_over_kernel_area_spread_over_each_window() -
 def test_avg_pool2d_counts_padding_in_the_divisor() -> None:
     y = autograd.avg_pool2d(autograd.ones(1, 1, 2, 2), 2, stride=2, padding=1)
     np.testing.assert_allclose(y.numpy()[0, 0], np.full((2, 2), 0.25))
+
+
+def reference_avg_pool_options(x, k, s, p, ceil_mode, count_include_pad) -> np.ndarray:
+    """PyTorch's rule as loops: windows start inside the padded input; the divisor counts what it covers."""
+    n_out = []
+    for size in x.shape[2:]:
+        span = size + 2 * p - k
+        n = (-(-span // s) if ceil_mode else span // s) + 1
+        if ceil_mode and (n - 1) * s >= size + p:
+            n -= 1
+        n_out.append(n)
+    out = np.zeros(x.shape[:2] + tuple(n_out))
+    for i in range(n_out[0]):
+        for j in range(n_out[1]):
+            r0, c0 = i * s - p, j * s - p
+            r1, c1 = min(r0 + k, x.shape[2] + p), min(c0 + k, x.shape[3] + p)
+            divisor = (r1 - r0) * (c1 - c0)
+            rows, cols = slice(max(r0, 0), min(r1, x.shape[2])), slice(max(c0, 0), min(c1, x.shape[3]))
+            if not count_include_pad:
+                divisor = (rows.stop - rows.start) * (cols.stop - cols.start)
+            out[:, :, i, j] = x[:, :, rows, cols].sum(axis=(2, 3)) / divisor
+    return out
+
+
+@settings(max_examples=30)
+@given(
+    size=st.tuples(st.integers(3, 8), st.integers(3, 8)),
+    k=st.integers(2, 3),
+    s=st.integers(1, 3),
+    p=st.integers(0, 1),
+    ceil_mode=st.booleans(),
+    count_include_pad=st.booleans(),
+)
+def test_avg_pool2d_ceil_mode_and_count_include_pad_match_pytorchs_rule(
+    size, k, s, p, ceil_mode, count_include_pad
+) -> None:
+    x = np.random.default_rng(size[0] * 10 + size[1]).normal(size=(2, 2) + size)
+    out = autograd.avg_pool2d(autograd.tensor(x), k, s, p, ceil_mode, count_include_pad)
+    np.testing.assert_allclose(
+        out.numpy(), reference_avg_pool_options(x, k, s, p, ceil_mode, count_include_pad), atol=1e-12
+    )
+    assert autograd.gradcheck(lambda t: autograd.avg_pool2d(t, k, s, p, ceil_mode, count_include_pad), [leaf(x)])
+
+
+def test_avg_pool2d_divisor_override_replaces_every_divisor() -> None:
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    out = nn.AvgPool2d(2, divisor_override=3)(autograd.tensor(x)).numpy()
+    np.testing.assert_allclose(out[0, 0], x[0, 0].reshape(2, 2, 2, 2).sum(axis=(1, 3)) / 3)
 
 
 @given(pool_cases())

@@ -13,6 +13,7 @@ from nn.optim.lr_scheduler import (
     ChainedScheduler,
     ConstantLR,
     CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
     ExponentialLR,
     LambdaLR,
     LinearLR,
@@ -172,3 +173,23 @@ def test_cosine_annealing_resumed_from_a_state_dict_continues_identically() -> N
     resumed_optimizer.load_state_dict(saved_optimizer)
     resumed.load_state_dict(saved)
     assert rates(resumed_optimizer, resumed.step, 3) == expected
+
+
+def test_cosine_warm_restarts_restart_at_the_initial_rate_with_longer_periods() -> None:
+    optimizer = sgd(0.1)
+    scheduler = CosineAnnealingWarmRestarts(optimizer, T_0=2, T_mult=2, eta_min=0.01)
+    seen = []
+    for _ in range(8):
+        optimizer.step()
+        scheduler.step()
+        seen.append(optimizer.param_groups[0]["lr"])
+    periods = [(1, 2), (0, 4), (1, 4), (2, 4), (3, 4), (0, 8), (1, 8), (2, 8)]  # (T_cur, T_i) after each step
+    expected = [0.01 + 0.09 * (1 + math.cos(math.pi * t / period)) / 2 for t, period in periods]
+    np.testing.assert_allclose(seen, expected, rtol=1e-12)
+
+
+def test_cosine_warm_restarts_take_fractional_epochs() -> None:
+    optimizer = sgd(0.1)
+    scheduler = CosineAnnealingWarmRestarts(optimizer, T_0=3)
+    scheduler.step(7.5)  # 1.5 epochs into the third period
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.1 * (1 + math.cos(math.pi * 1.5 / 3)) / 2)

@@ -206,12 +206,43 @@ def max_pool2d(
     return out, Tensor._make(index[0] if unbatched else index)
 
 
+def _window_counts(win: SlidingWindows, size: int, axis: int, include_pad: bool) -> np.ndarray:
+    """How many places of each window along one axis lie on the input (and its padding, if counted)."""
+    pad = win.padding[2 * axis]
+    starts = np.arange(win.out_size[axis]) * win.stride[axis] - pad
+    low, high = (-pad, size + pad) if include_pad else (0, size)
+    return np.minimum(starts + win.kernel[axis], high) - np.maximum(starts, low)
+
+
 @op(method=False)  # no Tensor method, as in PyTorch
-def avg_pool2d(input: Any, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0) -> Tensor:  # noqa: A002
+def avg_pool2d(
+    input: Any,  # noqa: A002
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> Tensor:
     """The mean of each kernel_size window of (N, C, H, W) or (C, H, W) images; stride defaults to kernel_size.
 
-    Padding counts as zeros and in the divisor (PyTorch's count_include_pad=True).
+    Padding counts as zeros and, with count_include_pad (the default), in the divisor; `ceil_mode` keeps a
+    last partial window (divided by the places it covers); `divisor_override` replaces every divisor.
     """
     x, unbatched = image_batch(input, "avg_pool2d")
-    out = AvgPool2d.apply(x, _pool_windows("avg_pool2d", x, kernel_size, stride, padding))
+    win = _pool_windows("avg_pool2d", x, kernel_size, stride, padding)
+    if ceil_mode:
+        k, p = win.kernel, (win.padding[0], win.padding[2])
+        extra = [_ceil_extra(x.shape[2 + a], k[a], win.stride[a], p[a], 1) for a in range(2)]
+        if any(extra):
+            padding4 = (p[0], p[0] + extra[0], p[1], p[1] + extra[1])
+            win = windows_for("avg_pool2d", x, win.kernel, win.stride, padding4, (1, 1))
+    out = AvgPool2d.apply(x, win)  # each window's sum / (kH * kW)
+    if ceil_mode or not count_include_pad or divisor_override is not None:
+        if divisor_override is not None:
+            divisor: Any = divisor_override
+        else:
+            rows, cols = (_window_counts(win, x.shape[2 + a], a, count_include_pad) for a in range(2))
+            divisor = np.outer(rows, cols)
+        out = out * (np.asarray(win.kernel[0] * win.kernel[1] / divisor, dtype=x._data.dtype))
     return out.reshape(tuple(out.shape[1:])) if unbatched else out
