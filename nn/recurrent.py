@@ -149,7 +149,7 @@ class RNNBase(Module):
         self, x: Tensor, layer: int, direction: int, h: Tensor, c: Tensor | None
     ) -> tuple[Tensor, Tensor, Tensor | None]:
         w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
-        projected = F.linear(x, w_ih, b_ih)  # every time step's input projection in one product
+        projected = F.linear(x, w_ih, b_ih).unbind(0)  # every time step's input projection in one product
         steps = range(x.shape[0] - 1, -1, -1) if direction else range(x.shape[0])
         outputs: list[Tensor] = [h] * x.shape[0]
         for t in steps:

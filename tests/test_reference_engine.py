@@ -84,12 +84,14 @@ from autograd.ops.sin_cos import Cos, Sin
 from autograd.ops.sliding_windows import SlidingWindows
 from autograd.ops.softmax import Softmax
 from autograd.ops.softplus import Softplus
+from autograd.ops.split import Split
 from autograd.ops.sqrt import Sqrt
 from autograd.ops.stack import Stack
 from autograd.ops.sub import Sub
 from autograd.ops.sum import Sum
 from autograd.ops.tanh import Tanh
 from autograd.ops.to import Cast
+from autograd.ops.unbind import Unbind
 from autograd.ops.where import Where
 
 REFERENCE = Path(reference.__file__)
@@ -134,6 +136,12 @@ def reduction(data: st.DataObject) -> list[Any]:
 def along_dim(data: st.DataObject) -> list[Any]:
     x = draw(data, shapes(min_dims=1).flatmap(arrays))
     return [Leaf(x), draw(data, st.integers(0, x.ndim - 1))]
+
+
+def split_case(data: st.DataObject) -> list[Any]:
+    x, dim = along_dim(data)
+    cuts = sorted(draw(data, st.lists(st.integers(0, x.array.shape[dim]), max_size=3)))
+    return [x, dim, (0, *cuts, x.array.shape[dim])]
 
 
 def max_dim(data: st.DataObject) -> list[Any]:
@@ -361,6 +369,8 @@ CASES: dict[type[Function], Case] = {
     NanToNum: lambda data: [*one_array()(data), 0.0, None, None],
     Cumsum: along_dim,
     Cumprod: along_dim,
+    Split: split_case,
+    Unbind: along_dim,
     Einsum: einsum_case,
     Prod: prod_case,
     LayerNorm: layer_norm_case,
@@ -426,22 +436,23 @@ def reference_args(spec: list[Any]) -> list[Any]:
     return [reference.Tensor(a.array.copy(), requires_grad=a.grad) if isinstance(a, Leaf) else a for a in spec]
 
 
-def differentiable_output(out: Any) -> Any:
-    """The op's one floating output (MaxDim also returns integer indices)."""
+def differentiable_output(out: Any, seed: int) -> Any:
+    """The op's floating output (MaxDim also returns integer indices); of several (Split, Unbind), one chosen by
+    `seed`, so the others are outputs nothing flows into."""
     outs = out if isinstance(out, tuple) else (out,)
     floating = [
         o
         for o in outs
         if np.asarray(o.data if isinstance(o, reference.Tensor) else o.detach().numpy()).dtype.kind == "f"
     ]
-    assert len(floating) == 1
-    return floating[0]
+    assert floating
+    return floating[seed % len(floating)]
 
 
 def assert_engines_agree(op: type[Function], spec: list[Any], seed: int) -> None:
     fast_inputs, ref_inputs = fast_args(spec), reference_args(spec)
-    fast_out = differentiable_output(op.apply(*fast_inputs))
-    ref_out = differentiable_output(reference.apply(op, *ref_inputs))
+    fast_out = differentiable_output(op.apply(*fast_inputs), seed)
+    ref_out = differentiable_output(reference.apply(op, *ref_inputs), seed)
     values = ref_out.data
     np.testing.assert_allclose(fast_out.detach().numpy(), values, rtol=1e-6 if values.dtype == np.float32 else 1e-12)
     weights = np.random.default_rng(seed).standard_normal(values.shape).astype(values.dtype)

@@ -1,13 +1,38 @@
-"""unbind, select and narrow: pieces of a tensor along one dimension, as views."""
+"""unbind, select and narrow: pieces of a tensor along one dimension, as views.
+
+unbind is one node with an output per slice, whose backward stacks their gradients in one copy (a node
+per slice would scatter each into a zero tensor of the whole shape: for an RNN's time steps, T tensors
+of the whole sequence's size).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
 from .dims import normalize_dim
 from .getitem import GetItem
+from .stack import Stack
+
+
+class Unbind(Function):
+    """Every slice of x along `dim`, each without that dimension, as views."""
+
+    __slots__ = ("dim",)
+
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        lead = (slice(None),) * dim
+        return tuple(x[lead + (i,)] for i in range(x.shape[dim]))
+
+    @staticmethod
+    def backward(ctx, *grads):  # slice i is x[..., i, ...]: the gradients stacked back along dim
+        return Stack.call(ctx.dim, *grads), None
 
 
 @op()
@@ -23,8 +48,7 @@ def select(x: Tensor, dim: int, index: int) -> Tensor:
 @op()
 def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """The slices along `dim`, each without that dimension."""
-    d = normalize_dim(dim, x.ndim, "unbind")
-    return tuple(select(x, d, i) for i in range(x.shape[d]))
+    return Unbind.apply(x, normalize_dim(dim, x.ndim, "unbind"))
 
 
 @op()
