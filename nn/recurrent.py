@@ -4,7 +4,8 @@ their cells, with PyTorch's parameter names and shapes (weight_ih_l0, weight_hh_
 
 Gate layouts follow PyTorch: LSTM rows are (input, forget, cell, output); GRU rows (reset, update, new),
 with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)). The input projection of every time step is one
-matrix product; the loop over time steps is the only Python loop.
+matrix product; the loop over time steps is the only Python loop (for LSTM layers, inside one node:
+`autograd.lstm_recurrence`).
 """
 
 from __future__ import annotations
@@ -149,6 +150,9 @@ class RNNBase(Module):
         self, x: Tensor, layer: int, direction: int, h: Tensor, c: Tensor | None
     ) -> tuple[Tensor, Tensor, Tensor | None]:
         w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
+        if self.mode == "LSTM":  # the loop over time as one node (autograd/ops/lstm_recurrence.py)
+            assert c is not None
+            return autograd.lstm_recurrence(F.linear(x, w_ih, b_ih), h, c, w_hh, b_hh, reverse=bool(direction))
         projected = F.linear(x, w_ih, b_ih).unbind(0)  # every time step's input projection in one product
         steps = range(x.shape[0] - 1, -1, -1) if direction else range(x.shape[0])
         outputs: list[Tensor] = [h] * x.shape[0]

@@ -51,6 +51,20 @@ def test_erfc_matches_math_erfc_in_relative_terms_including_the_far_tail() -> No
     np.testing.assert_allclose(erfc_array(x), math_erfc(x), rtol=1e-12, atol=0)
 
 
+def units_in_the_last_place(got: np.ndarray, exact: np.ndarray) -> np.ndarray:
+    """|got - exact| in float32 units in the last place of the exact value."""
+    return np.abs(got.astype(np.float64) - exact) / np.spacing(np.abs(exact).astype(np.float32)).astype(np.float64)
+
+
+def test_float32_erf_and_erfc_are_within_a_few_float32_units_in_the_last_place() -> None:
+    x = np.concatenate([np.linspace(-10, 10, 40001), np.geomspace(1e-30, 1, 200)]).astype(np.float32)
+    exact = x.astype(np.float64)
+    assert units_in_the_last_place(erf_array(x), math_erf(exact)).max() <= 4
+    tail = math_erfc(exact)
+    normal = tail > np.finfo(np.float32).tiny  # below, float32 itself has fewer digits
+    assert units_in_the_last_place(erfc_array(x), tail)[normal].max() <= 8
+
+
 def test_erf_limits_and_special_values() -> None:
     out = erf_array(np.array([0.0, np.inf, -np.inf, 40.0, -40.0, np.nan]))
     np.testing.assert_array_equal(out[:5], [0.0, 1.0, -1.0, 1.0, -1.0])

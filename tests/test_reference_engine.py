@@ -56,6 +56,7 @@ from autograd.ops.log1p import Log1p
 from autograd.ops.log_softmax import LogSoftmax
 from autograd.ops.logaddexp import LogAddExp
 from autograd.ops.logsumexp import LogSumExp
+from autograd.ops.lstm_recurrence import LSTMRecurrence
 from autograd.ops.matmul import MatMul
 from autograd.ops.max import MaxAll, MaxDim
 from autograd.ops.maximum import Maximum
@@ -142,6 +143,19 @@ def split_case(data: st.DataObject) -> list[Any]:
     x, dim = along_dim(data)
     cuts = sorted(draw(data, st.lists(st.integers(0, x.array.shape[dim]), max_size=3)))
     return [x, dim, (0, *cuts, x.array.shape[dim])]
+
+
+def lstm_case(data: st.DataObject) -> list[Any]:
+    steps, batch, hidden = draw(data, st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3)))
+    with_bias = draw(data, st.booleans())
+    return [
+        Leaf(draw(data, arrays((steps, batch, 4 * hidden)))),
+        Leaf(draw(data, arrays((batch, hidden)))),
+        Leaf(draw(data, arrays((batch, hidden)))),
+        Leaf(draw(data, arrays((4 * hidden, hidden)))),
+        Leaf(draw(data, arrays((4 * hidden,)))) if with_bias else None,
+        draw(data, st.booleans()),
+    ]
 
 
 def max_dim(data: st.DataObject) -> list[Any]:
@@ -370,6 +384,7 @@ CASES: dict[type[Function], Case] = {
     Cumsum: along_dim,
     Cumprod: along_dim,
     Split: split_case,
+    LSTMRecurrence: lstm_case,
     Unbind: along_dim,
     Einsum: einsum_case,
     Prod: prod_case,

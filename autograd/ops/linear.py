@@ -28,7 +28,10 @@ class Linear(Function):
         if need_x or need_w:
             ctx.save_for_backward(x if need_w else None, weight if need_x else None)
             ctx.x_shape = x.shape
-        out = x @ weight.T
+        if x.ndim > 2:  # one product over the flattened batch dims: NumPy's stacked matmul is 1.3-2.3x slower
+            out = (x.reshape(-1, x.shape[-1]) @ weight.T).reshape(x.shape[:-1] + (weight.shape[0],))
+        else:
+            out = x @ weight.T
         if bias is not None:
             if bias.dtype == out.dtype:
                 out += bias  # the product is a fresh array: add in place
