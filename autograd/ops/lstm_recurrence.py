@@ -117,11 +117,13 @@ class LSTMRecurrence(Function):
 
 
 def _recorded_backward(ctx: Any, grad_out: Any, grad_h: Any, grad_c: Any) -> tuple[Any, ...]:
+    """The backward under create_graph: the steps run again as ops, differentiated with the graph recorded."""
     from ..engine import grad as gradients
 
     saved = ctx.saved_tensors
+    x_proj, h0, c0, w_hh, b_hh = saved
     inputs = [t for t, needed in zip(saved, ctx.needs_input_grad) if needed and isinstance(t, Tensor)]
-    outputs = _steps(*saved, ctx.reverse)
+    outputs = _steps(x_proj, h0, c0, w_hh, b_hh, ctx.reverse)
     found = iter(gradients(outputs, inputs, (grad_out, grad_h, grad_c), create_graph=True, allow_unused=True))
     return tuple(
         next(found) if needed and isinstance(t, Tensor) else None for t, needed in zip(saved, ctx.needs_input_grad)
