@@ -20,7 +20,7 @@ import sys
 from typing import Any
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
-WORKLOAD_MODULES = ("two_layer_net", "mlp", "scalar_mlp", "chain", "tiny_graph", "lenet", "memory")
+WORKLOAD_MODULES = ("two_layer_net", "mlp", "scalar_mlp", "chain", "tiny_graph", "lenet", "char_models", "memory")
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
