@@ -58,6 +58,7 @@ from .dtypes import (
 )
 from .errors import DimError, DtypeError, EngineError, ShapeError
 from .function import AccumulateGrad, Function, RemovableHandle
+from .explain import BackwardStep, BackwardTrace, explain_backward
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph_drawing import draw_graph
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -143,5 +144,8 @@ __all__ = [  # what autograd exports besides its ops
     "uint8",
     "zeros",
     "zeros_like",
+    "BackwardStep",
+    "BackwardTrace",
+    "explain_backward",
 ]
 __all__ += sorted(EXPORTS)  # and the ops

@@ -96,6 +96,19 @@ def draw_graph(
     >>> x = autograd.tensor(2.0, requires_grad=True)
     >>> print(draw_graph(x ** 2, params={"x": x}).source)  # doctest: +SKIP
     """
+    return graph_with_node_ids(root, params, show_data, show_grad, rankdir, max_nodes)[0]
+
+
+def graph_with_node_ids(
+    root: Tensor | Iterable[Tensor],
+    params: Any = None,
+    show_data: bool = False,
+    show_grad: bool = False,
+    rankdir: str = "LR",
+    max_nodes: int = 200,
+) -> tuple[GraphDrawing, dict[int, str]]:
+    """`draw_graph`'s drawing, and the DOT id of each drawn graph node by `id(node)` (a leaf's node is
+    its `AccumulateGrad`), for tools that point at nodes in the picture (`explain_backward`)."""
     roots = _roots(root)
     if not isinstance(rankdir, str) or rankdir.upper() not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
@@ -110,7 +123,7 @@ def draw_graph(
     walk.add_nodes()
     walk.add_edges()
     walk.add_note()
-    return drawing
+    return drawing, {k: v for k, v in walk.ids.items() if v}
 
 
 class GraphWalk:
