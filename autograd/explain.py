@@ -144,8 +144,8 @@ class _Pass:
 
 def _run(root: Tensor, start: np.ndarray) -> list[BackwardStep]:
     if root.grad_fn is None:  # a leaf: the pass is its accumulation alone
-        g = np.array(start, dtype=root._data.dtype)
-        return [BackwardStep(root._grad_node(), "AccumulateGrad", g, (), LEAF_RULE)]
+        total = np.array(start, dtype=root._data.dtype)
+        return [BackwardStep(root._grad_node(), "AccumulateGrad", total, (), LEAF_RULE)]
     state = _Pass(root.grad_fn)
     state.send(root.grad_fn, root._output_nr, start)
     for node in state.ready:
