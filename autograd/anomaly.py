@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .state import Anomaly
+from .state import SEEN_INPUTS, Anomaly
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,11 +25,13 @@ class detect_anomaly:
         self.mode = check_nan
 
     def __enter__(self) -> None:
-        self.prev = Anomaly.enabled
-        Anomaly.enabled = self.mode
+        self.prev = Anomaly.detect
+        Anomaly.detect = self.mode
+        Anomaly.refresh()
 
     def __exit__(self, *exc: object) -> None:
-        Anomaly.enabled = self.prev
+        Anomaly.detect = self.prev
+        Anomaly.refresh()
 
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
@@ -42,18 +44,24 @@ class detect_anomaly:
 
 def set_detect_anomaly(mode: bool) -> None:
     """Turn anomaly detection on or off globally."""
-    Anomaly.enabled = bool(mode)
+    Anomaly.detect = bool(mode)
+    Anomaly.refresh()
 
 
 def is_anomaly_enabled() -> bool:
     """Whether anomaly detection is on."""
-    return Anomaly.enabled
+    return Anomaly.detect
 
 
-def record_creation(node: Any, data: Any) -> None:
-    """Anomaly mode, as an op is made: remember where (the user's line) and check its output."""
-    node._trace = traceback.extract_stack()[:-3]
-    check_finite(node, data, "forward")
+def record_creation(node: Any, data: Any, args: tuple) -> None:
+    """As an op is made, in anomaly mode: remember where (the user's line) and check its output; while this
+    thread's gradcheck searches for a culprit: remember the arguments the op saw."""
+    seen = SEEN_INPUTS.get()
+    if seen is not None:
+        seen.setdefault(node, args)
+    if Anomaly.detect:
+        node._trace = traceback.extract_stack()[:-3]
+        check_finite(node, data, "forward")
 
 
 def check_finite(node: Any, value: Any, phase: str) -> None:

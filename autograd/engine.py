@@ -28,6 +28,7 @@ import numpy as np
 from . import anomaly
 from .accumulation import OWNED_REFCOUNT_IN_LOOP, accumulate_grad, run_tensor_hooks
 from .function import FREED, Function
+from .gradient_hints import shape_hint
 from .state import GRAD_ENABLED, Anomaly
 from .tensor import Tensor
 
@@ -294,7 +295,7 @@ def execute(task: GraphTask) -> None:
     ready = task.ready
     filtered = task.targets is not None
     retain_graph = task.retain_graph
-    checking = Anomaly.enabled
+    checking = Anomaly.detect
     for node in ready:
         grads = buffers.pop(node)
         if node._pre_hooks:
@@ -339,7 +340,7 @@ def call_backward(node: Function, grads: list[Any]) -> tuple[Any, ...]:
         outputs = (outputs,)
     if not node._trusted_backward:
         outputs = checked_outputs(node, outputs)
-    if Anomaly.enabled:
+    if Anomaly.detect:
         for g in outputs:
             if g is not None:
                 anomaly.check_finite(node, g, "backward")
@@ -375,9 +376,29 @@ def checked_outputs(node: Function, outputs: tuple) -> tuple:
             raise RuntimeError(
                 f"{node.name()}: backward returned {len(outputs)} gradients, but forward took {n_in} inputs"
             )
+    meta = getattr(node, "_input_meta", None)
+    if meta is not None:
+        outputs = tuple(_fits_input(node, i, g, m) for i, (g, m) in enumerate(zip(outputs, meta)))
     if GRAD_ENABLED.get():
         return outputs
     return tuple(g._data if isinstance(g, Tensor) else g for g in outputs)
+
+
+def _fits_input(node: Function, i: int, g: Any, meta: Any) -> Any:
+    """A user backward's gradient for input `i`, checked against that input's shape (with a hint for the
+    likely mistake) and given its floating dtype (as PyTorch casts it)."""
+    if g is None or meta is None or not node.needs_input_grad[i]:
+        return g
+    shape, dtype = meta
+    if tuple(np.shape(g)) != tuple(shape):
+        hint = shape_hint(tuple(np.shape(g)), tuple(shape))
+        raise RuntimeError(
+            f"{node.name()}: backward returned a gradient of shape {tuple(np.shape(g))} for input {i}, "
+            f"which has shape {tuple(shape)}" + (f"; {hint}" if hint else "")
+        )
+    if dtype.kind == "f" and (g._data.dtype if isinstance(g, Tensor) else np.result_type(g)) != dtype:
+        return g.to(dtype) if isinstance(g, Tensor) else np.asarray(g).astype(dtype)
+    return g
 
 
 def captured_gradients(wanted: Sequence[Tensor], captured: list[Any], allow_unused: bool) -> list[Any]:

@@ -26,6 +26,7 @@ this file; each trick here says what it buys.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -67,6 +68,23 @@ _grad_enabled = GRAD_ENABLED.get
 _PYTHON_NUMBERS = (int, float, bool)
 
 
+def _remembering_input_meta(forward: Any) -> Callable[..., Any]:
+    """A user Function's forward that first notes each input's shape and dtype on ctx (`_input_meta`),
+    so the engine can check the gradients its backward returns against them."""
+    func = forward.__func__ if isinstance(forward, staticmethod) else forward
+
+    @functools.wraps(func)
+    def forward_noting_inputs(ctx: Any, *args: Any) -> Any:
+        meta = tuple((np.shape(a), a.dtype) if isinstance(a, (np.ndarray, np.generic)) else None for a in args)
+        try:
+            ctx._input_meta = meta
+        except AttributeError:  # a Function with __slots__ and no room for it: no checks
+            pass
+        return func(ctx, *args)
+
+    return forward_noting_inputs
+
+
 class Function:
     """Base class of every op and of user-written differentiable functions."""
 
@@ -91,6 +109,8 @@ class Function:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._trusted_backward = cls.__module__.startswith("autograd.ops.")
+        if not cls._trusted_backward and "forward" in cls.__dict__:
+            cls.forward = staticmethod(_remembering_input_meta(cls.__dict__["forward"]))  # type: ignore[method-assign]
 
     _non_differentiable: tuple[int, ...] = ()  # ids of outputs marked by mark_non_differentiable (user Functions)
 
@@ -158,7 +178,7 @@ class Function:
             if node._saved_refs is not None:  # an array was saved, maybe the output itself
                 saved_tensors.hold_saved_output(node, t)
             if Anomaly.enabled:
-                anomaly.record_creation(node, out)
+                anomaly.record_creation(node, out, args)
         else:
             t = _make(out)
             node._saved = None  # no backward will read it
@@ -275,7 +295,7 @@ def wrap_output(node: Function, data: Any, nr: int, records: bool, inputs: tuple
         if node._saved and node._saved_refs is not None:
             saved_tensors.hold_saved_output(node, t)
         if Anomaly.enabled:
-            anomaly.record_creation(node, data)
+            anomaly.record_creation(node, data, inputs)
     else:
         t = _make(data)
     if node.is_view and type(data) is np.ndarray and data.base is not None:

@@ -10,6 +10,7 @@ with the number of elements.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -81,50 +82,56 @@ def _fail(message: str, raise_exception: bool) -> bool:
     return False
 
 
-def gradcheck(
+@dataclass
+class Mismatch:
+    """Where analytic and numeric derivatives first disagree, for one input."""
+
+    position: int  # which of the checked inputs
+    message: str
+    analytic: np.ndarray | None = None  # full Jacobians (rows: outputs), when they were computed
+    numeric: np.ndarray | None = None
+
+
+def _projected_mismatch(
     fn: Callable[..., Any],
-    inputs: Any,
-    eps: float = 1e-6,
-    atol: float = 1e-5,
-    rtol: float = 1e-3,
-    raise_exception: bool = True,
-    fast_mode: bool | None = None,
-) -> bool:
-    """Check `fn`'s gradients at `inputs` against central finite differences in float64.
+    inputs: Sequence[Any],
+    wrt: list[Tensor],
+    names: list[str],
+    eps: float,
+    atol: float,
+    rtol: float,
+) -> Mismatch | None:
+    """Random projections: <u, J v> from backward against finite differences along v."""
+    rng = generator()
+    outs = _outputs(fn, inputs)
+    u = rng.standard_normal(sum(o.numel() for o in outs))
+    analytic = _analytic_vjp(outs, wrt, u)
+    for k, (x, g, name) in enumerate(zip(wrt, analytic, names)):
+        v = rng.standard_normal(x.shape)
+        a = float(np.sum(g * v))
+        n = float(u @ _numeric_column(fn, inputs, x, v, eps))
+        if not abs(a - n) <= atol + rtol * abs(n):
+            return Mismatch(
+                k,
+                f"projected gradient mismatch for {name}: analytic <u, J v> = {a:.10g}, numeric = {n:.10g} "
+                f"(difference {abs(a - n):.3g}, allowed {atol + rtol * abs(n):.3g})",
+            )
+    return None
 
-    Inputs that require grad are checked (converted to float64 first). `fast_mode`
-    (default: automatic by size) compares random projections instead of full Jacobians.
 
-    >>> gradcheck(lambda x: (x ** 3).sum(), [tensor([1.0, 2.0], dtype=float64, requires_grad=True)])
-    True
-    """
-    inputs = _as_inputs(inputs)
-    wrt = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
-    if not wrt:
-        raise ValueError("gradcheck: no input requires grad; pass tensors with requires_grad=True")
+def _full_mismatch(
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    wrt: list[Tensor],
+    names: list[str],
+    eps: float,
+    atol: float,
+    rtol: float,
+) -> Mismatch | None:
+    """Full Jacobians: rows from backward (one per output element), columns from differences."""
     outs = _outputs(fn, inputs)
     n_out = sum(o.numel() for o in outs)
-    n_in = max(x.numel() for x in wrt)
-    if fast_mode is None:
-        fast_mode = n_out > FULL_JACOBIAN_LIMIT or n_in > FULL_JACOBIAN_LIMIT
-    names = [f"input {i} (shape {tuple(x.shape)})" for i, x in enumerate(inputs) if any(x is w for w in wrt)]
-    if fast_mode:
-        rng = generator()
-        u = rng.standard_normal(n_out)
-        analytic = _analytic_vjp(outs, wrt, u)
-        for x, g, name in zip(wrt, analytic, names):
-            v = rng.standard_normal(x.shape)
-            a = float(np.sum(g * v))
-            n = float(u @ _numeric_column(fn, inputs, x, v, eps))
-            if not abs(a - n) <= atol + rtol * abs(n):
-                return _fail(
-                    f"gradcheck: projected gradient mismatch for {name}: analytic <u, J v> = {a:.10g}, "
-                    f"numeric = {n:.10g} (difference {abs(a - n):.3g}, allowed {atol + rtol * abs(n):.3g})",
-                    raise_exception,
-                )
-        return True
-    # full Jacobians: rows from backward (one per output element), columns from differences
-    analytic_rows = [[] for _ in wrt]  # type: list[list[np.ndarray]]
+    analytic_rows: list[list[np.ndarray]] = [[] for _ in wrt]
     for k in range(n_out):
         e = np.zeros(n_out)
         e[k] = 1.0
@@ -141,14 +148,62 @@ def gradcheck(
         if bad.any():
             r, c = np.argwhere(bad)[0]
             with np.printoptions(precision=6, suppress=True, linewidth=120):
-                return _fail(
-                    f"gradcheck: Jacobian mismatch for {name}, first at output element {r}, input element {c}: "
+                message = (
+                    f"Jacobian mismatch for {name}, first at output element {r}, input element {c}: "
                     f"analytic {analytic_j[r, c]:.10g} vs numeric {numeric_j[r, c]:.10g} "
                     f"({int(bad.sum())} of {bad.size} entries differ)\n"
                     f"analytic Jacobian (rows: outputs, columns: input elements):\n{analytic_j}\n"
-                    f"numeric Jacobian:\n{numeric_j}",
-                    raise_exception,
+                    f"numeric Jacobian:\n{numeric_j}"
                 )
+            return Mismatch(i, message, analytic_j, numeric_j)
+    return None
+
+
+def _mismatch(
+    fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: float, rtol: float, fast_mode: bool | None
+) -> Mismatch | None:
+    wrt = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
+    if not wrt:
+        raise ValueError("gradcheck: no input requires grad; pass tensors with requires_grad=True")
+    n_out = sum(o.numel() for o in _outputs(fn, inputs))
+    if fast_mode is None:
+        fast_mode = n_out > FULL_JACOBIAN_LIMIT or max(x.numel() for x in wrt) > FULL_JACOBIAN_LIMIT
+    names = [f"input {i} (shape {tuple(x.shape)})" for i, x in enumerate(inputs) if any(x is w for w in wrt)]
+    compare = _projected_mismatch if fast_mode else _full_mismatch
+    return compare(fn, inputs, wrt, names, eps, atol, rtol)
+
+
+def gradcheck(
+    fn: Callable[..., Any],
+    inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    fast_mode: bool | None = None,
+) -> bool:
+    """Check `fn`'s gradients at `inputs` against central finite differences in float64.
+
+    Inputs that require grad are checked (converted to float64 first). `fast_mode`
+    (default: automatic by size) compares random projections instead of full Jacobians.
+    On a mismatch the error also names the op in `fn`'s graph whose backward is wrong (each op
+    checked alone on the values it saw), with a hint at the likely mistake. A custom Function whose
+    backward returns a lower precision than its float64 input fails the check too.
+
+    >>> gradcheck(lambda x: (x ** 3).sum(), [tensor([1.0, 2.0], dtype=float64, requires_grad=True)])
+    True
+    """
+    from .culprit import culprit_report, precision_report  # (they check ops with this module's comparisons)
+
+    inputs = _as_inputs(inputs)
+    found = _mismatch(fn, inputs, eps, atol, rtol, fast_mode)
+    if found is not None:
+        if not raise_exception:
+            return False
+        return _fail(f"gradcheck: {found.message}\n{culprit_report(fn, inputs, eps, atol, rtol)}", True)
+    lost = precision_report(fn, inputs)  # a float64 check of a gradient computed in float32 proves little
+    if lost is not None:
+        return _fail(f"gradcheck: {lost}", raise_exception)
     return True
 
 

@@ -7,7 +7,11 @@ PyTorch keeps grad mode per thread and the rest per process; so does this engine
 | grad mode              | `GRAD_ENABLED`         | per thread | whether ops are recorded; every new thread   |
 |                        |                        |            | starts with it on; `no_grad()` and a         |
 |                        |                        |            | backward pass change only their own thread's |
-| anomaly detection      | `Anomaly.enabled`      | process    | `detect_anomaly()`: check every op for NaN   |
+| anomaly detection      | `Anomaly.detect`       | process    | `detect_anomaly()`: check every op for NaN   |
+| creation hook switch   | `Anomaly.enabled`      | process    | something to do as each op is made: anomaly  |
+|                        |                        |            | detection, or some thread's gradcheck        |
+|                        |                        |            | looking for the op with a wrong backward     |
+| inputs each op saw     | `SEEN_INPUTS`          | per thread | that gradcheck's record, node -> arguments   |
 | default dtype          | `Defaults.dtype`       | process    | what Python floats become (float32)          |
 | random generator       | `Random.generator`     | process    | behind every random function and initialiser |
 |                        |                        |            | (`manual_seed` replaces it)                  |
@@ -50,9 +54,19 @@ GRAD_ENABLED: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enable
 
 
 class Anomaly:
-    """Whether `detect_anomaly()` is on (read once per op)."""
+    """Whether `detect_anomaly()` is on, and whether anything is to be done as each op is made (read once per op)."""
 
-    enabled = False
+    detect = False
+    capturing = 0  # threads recording the inputs each op saw (gradcheck's search for a culprit)
+    enabled = False  # detect or capturing: the one flag `Function.apply` reads
+
+    @classmethod
+    def refresh(cls) -> None:
+        """Recompute `enabled` after `detect` or `capturing` changed."""
+        cls.enabled = cls.detect or cls.capturing > 0
+
+
+SEEN_INPUTS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("seen_inputs", default=None)
 
 
 class Defaults:
