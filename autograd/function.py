@@ -32,9 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from . import anomaly, saved_tensors
+from . import anomaly, forward_ad, saved_tensors
 from .errors import EngineError
-from .state import EVENT_ORDER, GRAD_ENABLED, HOOK_IDS, Anomaly, InPlace
+from .state import EVENT_ORDER, GRAD_ENABLED, HOOK_IDS, Anomaly, ForwardMode, InPlace
 from .tensor import Tensor
 
 FREED = saved_tensors.FREED
@@ -98,6 +98,8 @@ class Function:
         "_trace",
         "_output_meta",
         "_seq",
+        "primals",
+        "output",
         "__weakref__",
     )
     is_view = False  # True for ops whose output shares memory with their first input
@@ -133,6 +135,19 @@ class Function:
     def backward(ctx: Any, *grads: Any) -> Any:
         """Given d(loss)/d(output), return d(loss)/d(input) for each forward input (None for none)."""
         raise NotImplementedError
+
+    @staticmethod
+    def jvp(ctx: Any, *tangents: Any) -> Any:
+        """Forward mode: given each input's tangent (None where it has none), return the output's tangent(s).
+
+        The engine's ops read the forward's inputs as `ctx.primals` and its result as `ctx.output`; a
+        custom Function reads what its forward passed to `ctx.save_for_forward` as `ctx.saved_tensors`.
+        """
+        raise RuntimeError(
+            f"{type(ctx).__name__} has no forward-mode rule: define jvp(ctx, *tangents) on it (returning the "
+            "output's tangent, with what forward saved by ctx.save_for_forward(...)) to use it under "
+            "forward_ad.dual_level()"
+        )
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
@@ -184,6 +199,8 @@ class Function:
             node._saved = None  # no backward will read it
         if cls.is_view and type(out) is _ndarray and out.base is not None:
             link_view(t, args[0])
+        if ForwardMode.level:  # forward mode: the output's tangent from the inputs' (forward_ad.py)
+            forward_ad.attach_tangents(node, args, out, (t,))
         return t
 
     @classmethod
@@ -209,6 +226,13 @@ class Function:
             raise TypeError(
                 f"{type(self).__name__}: mark_non_differentiable needs a Function without __slots__"
             ) from None
+
+    def save_for_forward(self, *values: Any) -> None:
+        """In a custom Function's forward: keep values for its `jvp`, which reads them as `ctx.saved_tensors`."""
+        try:
+            setattr(self, "_saved_for_forward", values)  # noqa: B010 (a custom Function's dict, no slot)
+        except AttributeError:
+            raise TypeError(f"{type(self).__name__}: save_for_forward needs a Function without __slots__") from None
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep inputs or outputs for backward; backward raises if one was changed in place meanwhile.
@@ -280,6 +304,8 @@ def wrap_outputs(node: Function, out: tuple, records: bool, args: tuple) -> tupl
     """The outputs of a multi-output op as Tensors; the node remembers their shapes and dtypes."""
     node._output_meta = tuple((np.shape(o), np.result_type(o)) for o in out)
     outs = tuple(wrap_output(node, o, i, records, args) for i, o in enumerate(out))
+    if ForwardMode.level:
+        forward_ad.attach_tangents(node, args, out, outs)
     if not any(o._requires_grad for o in outs):
         node._saved = None
     return outs

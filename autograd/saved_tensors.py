@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import forward_ad
+from .state import ForwardMode
 from .tensor import Tensor
 
 if TYPE_CHECKING:
@@ -25,13 +27,15 @@ _PYTHON_NUMBERS = (int, float, bool)
 
 
 class SavedOutput:
-    """An output its own node saved: held weakly, with its array to recognise it."""
+    """An output its own node saved: held weakly, with its array to recognise it (and, in forward mode,
+    its tangent and the level it belongs to, which outlive the output tensor itself)."""
 
-    __slots__ = ("tensor", "array")
+    __slots__ = ("tensor", "array", "tangent")
 
     def __init__(self, t: Tensor) -> None:
         self.tensor = weakref.ref(t)
         self.array = t._data
+        self.tangent: tuple[int, Any] | None = None  # (level, tangent)
 
 
 def hold_saved_output(node: Function, t: Tensor) -> None:
@@ -78,7 +82,10 @@ def as_graph_tensors(node: Function, saved: tuple) -> tuple:
         if t is None:
             out.append(Tensor._make(v) if isinstance(v, (np.ndarray, np.generic)) else v)
         elif type(t) is SavedOutput:  # an output of this very node
-            out.append(Tensor._make(v, True, node))
+            wrapper = Tensor._make(v, True, node)
+            if t.tangent is not None and t.tangent[0] == ForwardMode.level:  # forward over reverse (hvp)
+                forward_ad.set_tangent(wrapper, t.tangent[1])
+            out.append(wrapper)
         else:
             out.append(t)
     return tuple(out)

@@ -13,6 +13,9 @@ PyTorch keeps grad mode per thread and the rest per process; so does this engine
 |                        |                        |            | looking for the op with a wrong backward     |
 | inputs each op saw     | `SEEN_INPUTS`          | per thread | that gradcheck's record, node -> arguments   |
 | default dtype          | `Defaults.dtype`       | process    | what Python floats become (float32)          |
+| forward-mode level     | `ForwardMode.level`    | process    | the open `forward_ad.dual_level()`s number,  |
+|                        |                        |            | else 0; the dual tensors made in it, to clear|
+|                        |                        |            | at its end (as PyTorch's, per process)       |
 | random generator       | `Random.generator`     | process    | behind every random function and initialiser |
 |                        |                        |            | (`manual_seed` replaces it)                  |
 | event order            | `EVENT_ORDER`          | process    | numbers graph nodes as they are made and     |
@@ -64,6 +67,13 @@ class Anomaly:
     def refresh(cls) -> None:
         """Recompute `enabled` after `detect` or `capturing` changed."""
         cls.enabled = cls.detect or cls.capturing > 0
+
+
+class ForwardMode:
+    """Whether a forward-mode level is open (read once per op), and the tensors given tangents in it."""
+
+    level = 0
+    duals: list = []  # weak references to the tensors holding a tangent at this level
 
 
 SEEN_INPUTS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("seen_inputs", default=None)

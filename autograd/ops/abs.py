@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Abs(Function):
@@ -16,6 +17,10 @@ class Abs(Function):
     def forward(ctx, x):
         ctx.sign = np.sign(x)
         return np.abs(x)
+
+    @staticmethod
+    def jvp(ctx, tx):  # d|x| = sign(x) dx
+        return scaled(tx, np.sign(ctx.primals[0]))
 
     @staticmethod
     def backward(ctx, grad):  # d|x| = sign(x) dx

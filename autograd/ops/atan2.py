@@ -11,6 +11,7 @@ from ..promotion import promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
+from .tangents import scaled, total
 
 
 class Atan2(Function):
@@ -23,6 +24,12 @@ class Atan2(Function):
         ctx.b_shape = np.shape(b) if need_b else None
         ctx.save_for_backward(a, b)
         return np.arctan2(a, b)
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d atan2(a, b) = (b da - a db) / (a^2 + b^2)
+        a, b = ctx.primals
+        r = a * a + b * b
+        return total(scaled(ta, b / r), scaled(tb, -a / r))
 
     @staticmethod
     def backward(ctx, grad):  # d atan2(a, b) = (b da - a db) / (a^2 + b^2)

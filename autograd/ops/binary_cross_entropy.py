@@ -13,6 +13,7 @@ from .clamp import Clamp
 from .log import Log
 from .loss_arguments import broadcast_constant, floating_input, same_shape_target
 from .loss_reduction import check_reduction, grad_scale, reduce
+from .tangents import total
 
 _LOG_FLOOR = -100.0  # each log is clamped here, as PyTorch does, so log(0) stays finite
 _EPSILON = 1e-12  # and the derivative's denominator p (1 - p) is kept at least this
@@ -34,6 +35,18 @@ class BinaryCrossEntropy(Function):
         if weight is not None:
             loss = loss * weight
         return reduce(loss, reduction)
+
+    @staticmethod
+    def jvp(ctx, tp, ty, _weight, _reduction):  # dL = (p - y) / (p (1 - p)) dp + (log(1-p) - log p) dy
+        p, y, weight, reduction = ctx.primals
+        with np.errstate(divide="ignore"):
+            log_p, log_q = np.maximum(np.log(p), _LOG_FLOOR), np.maximum(np.log(1 - p), _LOG_FLOOR)
+        d = total(
+            None if tp is None else tp * (p - y) / np.maximum((1 - p) * p, _EPSILON),
+            None if ty is None else ty * (log_q - log_p),
+        )
+        d = np.broadcast_to(d if weight is None else d * weight, np.broadcast_shapes(np.shape(p), np.shape(y)))
+        return reduce(d, reduction)
 
     @staticmethod
     def backward(ctx, grad):  # dL/dp = (p - y) / (p (1 - p)); dL/dy = log(1-p) - log p

@@ -16,6 +16,7 @@ from .loss_arguments import broadcast_constant, floating_input, same_shape_targe
 from .loss_reduction import check_reduction, grad_scale, reduce
 from .relu import Relu
 from .sigmoid import Sigmoid
+from .tangents import total
 
 
 def _softplus_of_negative(x):
@@ -40,6 +41,16 @@ class BinaryCrossEntropyWithLogits(Function):
         if weight is not None:
             loss = loss * weight
         return reduce(loss, reduction)
+
+    @staticmethod
+    def jvp(ctx, tx, ty, *_):  # pw=1: dL = (s(x) - y) dx - x dy
+        x, y, weight, pw, reduction = ctx.primals
+        s = 0.5 * (1 + np.tanh(0.5 * x))
+        slope_x = (s - y) if pw is None else (1 - y) + (1 + (pw - 1) * y) * (s - 1)
+        slope_y = -x if pw is None else (pw - 1) * _softplus_of_negative(x) - x
+        d = total(None if tx is None else tx * slope_x, None if ty is None else ty * slope_y)
+        d = np.broadcast_to(d if weight is None else d * weight, np.broadcast_shapes(np.shape(x), np.shape(y)))
+        return reduce(d, reduction)
 
     @staticmethod
     def backward(ctx, grad):  # pw=1: dL/dx = s(x) - y, dL/dy = -x

@@ -24,6 +24,11 @@ class Cat(Function):
         return np.concatenate(xs, axis=dim)
 
     @staticmethod
+    def jvp(ctx, _dim, *tangents):  # the tangents joined as the xs are (zero for an input without one)
+        dim, *xs = ctx.primals
+        return np.concatenate([np.zeros_like(x) if t is None else t for x, t in zip(xs, tangents)], axis=dim)
+
+    @staticmethod
     def backward(ctx, grad):  # each input gets its slice
         lead = (slice(None),) * ctx.dim
         b = ctx.bounds

@@ -11,6 +11,7 @@ from ..inplace import apply_inplace
 from ..registry import op
 from ..tensor import Tensor
 from .maximum import maximum, minimum
+from .tangents import scaled
 
 
 class Clamp(Function):
@@ -30,6 +31,12 @@ class Clamp(Function):
         if lo is None:
             return np.minimum(x, hi)
         return np.clip(x, lo, hi)
+
+    @staticmethod
+    def jvp(ctx, tx, _lo, _hi):  # d(clamp x) = [lo <= x <= hi] dx
+        x, lo, hi = ctx.primals
+        inside = (True if lo is None else x >= lo) & (True if hi is None else x <= hi)
+        return scaled(tx, inside)
 
     @staticmethod
     def backward(ctx, grad):  # d(clamp x) = [lo <= x <= hi] dx

@@ -17,6 +17,10 @@ class Clone(Function):
         return np.array(x)
 
     @staticmethod
+    def jvp(ctx, tx):  # the identity
+        return tx
+
+    @staticmethod
     def backward(ctx, grad):  # the identity
         return grad
 

@@ -30,6 +30,7 @@ from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
 from .sliding_windows import IntPair, SlidingWindows, image_batch, int_pair, windows_for
+from .tangents import total
 
 
 def _batch_last_windows(x: np.ndarray, win: SlidingWindows, groups: int) -> np.ndarray:
@@ -73,6 +74,13 @@ class Conv2d(Function):
         return out
 
     @staticmethod
+    def jvp(ctx, tx, tw, tb, _win, _groups):  # dy = dw * x + w * dx + db
+        x, w, _, win, groups = ctx.primals
+        from_x = None if tx is None else Conv2d.call(tx, w, None, win, groups)
+        from_w = None if tw is None else Conv2d.call(x, tw, None, win, groups)
+        return total(from_x, from_w, None if tb is None else tb.reshape(-1, 1, 1))
+
+    @staticmethod
     def backward(ctx, grad):  # dy = dw * x + w * dx + db
         x, w = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
@@ -107,6 +115,14 @@ class Conv2dInputGrad(Function):
         return np.ascontiguousarray(image[(slice(None),) + win.interior()].transpose(3, 0, 1, 2))
 
     @staticmethod
+    def jvp(ctx, tg, tw, *_):  # bilinear in g and w
+        g, w, win, groups, x_shape = ctx.primals
+        return total(
+            None if tg is None else Conv2dInputGrad.call(tg, w, win, groups, x_shape),
+            None if tw is None else Conv2dInputGrad.call(g, tw, win, groups, x_shape),
+        )
+
+    @staticmethod
     def backward(ctx, grad):  # d(w^T * g) = w * dgrad (conv), dw = grad x g
         g, w = ctx.saved_tensors
         need_g, need_w = ctx.needs_input_grad[:2]
@@ -131,6 +147,14 @@ class Conv2dWeightGrad(Function):
             ctx.win, ctx.groups, ctx.x_shape = win, groups, x.shape
         columns = _batch_last_windows(x, win, groups)  # recomputed: keeping them from forward costs kH*kW x memory
         return (_batch_last_grad(g, groups) @ columns.transpose(0, 2, 1)).reshape(w_shape)
+
+    @staticmethod
+    def jvp(ctx, tx, tg, *_):  # bilinear in x and g
+        x, g, win, groups, w_shape = ctx.primals
+        return total(
+            None if tx is None else Conv2dWeightGrad.call(tx, g, win, groups, w_shape),
+            None if tg is None else Conv2dWeightGrad.call(x, tg, win, groups, w_shape),
+        )
 
     @staticmethod
     def backward(ctx, grad):  # dx = g as transposed conv with grad, dg = grad * x

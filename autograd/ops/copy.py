@@ -26,6 +26,11 @@ class CopyFrom(Function):
         return np.broadcast_to(np.asarray(src, dtype=dst.dtype), dst.shape).copy()
 
     @staticmethod
+    def jvp(ctx, _tdst, tsrc):  # dst's old value is forgotten: the tangent is src's, broadcast
+        dst = ctx.primals[0]
+        return np.zeros(np.shape(dst)) if tsrc is None else np.broadcast_to(tsrc, np.shape(dst))
+
+    @staticmethod
     def backward(ctx, grad):  # dst's old value is forgotten
         return None, unbroadcast(grad, ctx.src_shape)
 

@@ -52,6 +52,17 @@ class Cumprod(Function):
         return out
 
     @staticmethod
+    def jvp(ctx, tx, _dim):  # d out_i = x_i d out_(i-1) + out_(i-1) dx_i
+        x, dim = ctx.primals
+        out = np.moveaxis(ctx.output, dim, 0)
+        xs, ts = np.moveaxis(x, dim, 0), np.moveaxis(tx, dim, 0)
+        tangent = np.empty(np.shape(ts), dtype=np.result_type(ts, out))
+        tangent[0] = ts[0]
+        for i in range(1, len(ts)):  # the recurrence, right where elements are zero
+            tangent[i] = xs[i] * tangent[i - 1] + out[i - 1] * ts[i]
+        return np.moveaxis(tangent, 0, dim)
+
+    @staticmethod
     def backward(ctx, grad):  # d out_i = sum_{j<=i} (prod_{k<=i, k!=j} x_k) dx_j
         x, out = ctx.saved_tensors
         return _cumprod_grad(grad, x, out, ctx.dim), None

@@ -21,6 +21,10 @@ class Cumsum(Function):
         return np.cumsum(x, axis=dim, dtype=x.dtype if x.dtype.kind == "f" else None)
 
     @staticmethod
+    def jvp(ctx, tx, _dim):  # d out_i = sum_{j<=i} dx_j
+        return np.cumsum(tx, axis=ctx.primals[1])
+
+    @staticmethod
     def backward(ctx, grad):  # d out_i = sum_{j<=i} dx_j: each x_j gets the sum of grad over i >= j
         reverse = (slice(None),) * ctx.dim + (slice(None, None, -1),)
         return Cumsum.call(grad[reverse], ctx.dim)[reverse], None

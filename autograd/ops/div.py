@@ -12,6 +12,7 @@ from ..promotion import needs_promotion, promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
+from .tangents import scaled, total
 
 _FLOAT = np.dtype(np.float32)
 
@@ -27,6 +28,11 @@ class Div(Function):
             ctx.b_shape = b.shape if need_b else None
             ctx.save_for_backward(a if need_b else None, b)
         return a / b
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a/b) = da / b - (a/b) db / b
+        a, b = ctx.primals
+        return total(scaled(ta, 1 / b), scaled(tb, -ctx.output / b))
 
     @staticmethod
     def backward(ctx, grad):  # d(a/b) = da / b - a db / b^2

@@ -9,6 +9,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import total
 
 
 def _parse(equation: str, n: int) -> tuple[list[str], str]:
@@ -34,6 +35,15 @@ class Einsum(Function):
         ctx.shapes = [np.shape(o) for o in operands]
         ctx.save_for_backward(*operands)
         return np.einsum(f"{','.join(ctx.terms)}->{ctx.output}", *operands, optimize=len(operands) > 2)
+
+    @staticmethod
+    def jvp(ctx, _equation, *tangents):  # d einsum(A, B, ...) = einsum(dA, B, ...) + einsum(A, dB, ...) + ...
+        equation, *operands = ctx.primals
+        terms = []
+        for k, t in enumerate(tangents):
+            if t is not None:
+                terms.append(np.einsum(equation, *operands[:k], t, *operands[k + 1 :]))
+        return total(*terms)
 
     @staticmethod
     def backward(ctx, grad):  # d operand_i = einsum(grad, the other operands -> operand_i's subscripts)

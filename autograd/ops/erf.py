@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
 from .erf_numerics import TWO_OVER_SQRT_PI, erf_array, erfc_array
 from .exp import Exp
+from .tangents import scaled
 
 
 class Erf(Function):
@@ -16,6 +19,11 @@ class Erf(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return erf_array(x)
+
+    @staticmethod
+    def jvp(ctx, tx):  # d erf(x) = 2/sqrt(pi) exp(-x^2) dx
+        x = ctx.primals[0]
+        return scaled(tx, TWO_OVER_SQRT_PI * np.exp(-x * x))
 
     @staticmethod
     def backward(ctx, grad):  # d erf(x) = 2/sqrt(pi) exp(-x^2) dx
@@ -30,6 +38,11 @@ class Erfc(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return erfc_array(x)
+
+    @staticmethod
+    def jvp(ctx, tx):  # d erfc(x) = -2/sqrt(pi) exp(-x^2) dx
+        x = ctx.primals[0]
+        return scaled(tx, -TWO_OVER_SQRT_PI * np.exp(-x * x))
 
     @staticmethod
     def backward(ctx, grad):  # d erfc(x) = -2/sqrt(pi) exp(-x^2) dx

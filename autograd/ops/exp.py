@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Exp(Function):
@@ -17,6 +18,10 @@ class Exp(Function):
         out = np.exp(x)
         ctx.save_for_backward(out)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(e^x) = e^x dx
+        return scaled(tx, ctx.output)
 
     @staticmethod
     def backward(ctx, grad):  # d(e^x) = e^x dx

@@ -25,6 +25,10 @@ class Expand(Function):
         return broadcast_view(x, shape)
 
     @staticmethod
+    def jvp(ctx, tx, _shape):  # the tangent broadcast as x is
+        return np.broadcast_to(tx, ctx.primals[1])
+
+    @staticmethod
     def backward(ctx, grad):  # sum over the broadcast dimensions
         return unbroadcast(grad, ctx.in_shape), None
 

@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Expm1(Function):
@@ -17,6 +18,10 @@ class Expm1(Function):
         out = np.expm1(x)
         ctx.save_for_backward(out)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(e^x - 1) = e^x dx
+        return scaled(tx, ctx.output + 1)
 
     @staticmethod
     def backward(ctx, grad):  # d(e^x - 1) = e^x dx

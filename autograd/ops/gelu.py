@@ -12,6 +12,7 @@ from ..tensor import Tensor
 from .erf import Erfc
 from .erf_numerics import erfc_array
 from .exp import Exp
+from .tangents import scaled
 from .tanh import Tanh
 
 _SQRT_HALF = math.sqrt(0.5)
@@ -33,6 +34,12 @@ class Gelu(Function):
         return x * cdf
 
     @staticmethod
+    def jvp(ctx, tx):  # d(x Phi(x)) = (Phi(x) + x phi(x)) dx
+        x = ctx.primals[0]
+        cdf = 0.5 * erfc_array(x * -_SQRT_HALF)
+        return scaled(tx, cdf + x * np.exp(x * x * -0.5) * _INV_SQRT_2PI)
+
+    @staticmethod
     def backward(ctx, grad):  # d(x Phi(x)) = (Phi(x) + x phi(x)) dx
         (x,) = ctx.saved_tensors
         # when the backward pass is recorded, Phi must be an op of x (its own derivative is phi)
@@ -52,6 +59,12 @@ class GeluTanh(Function):
         ctx.save_for_backward(x)
         ctx.t = t
         return 0.5 * x * (1 + t)
+
+    @staticmethod
+    def jvp(ctx, tx):  # d = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 c x^2)
+        x = ctx.primals[0]
+        t = np.tanh(_TANH_SCALE * (x + _TANH_CUBIC * x * x * x))
+        return scaled(tx, 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _TANH_SCALE * (1 + 3 * _TANH_CUBIC * x * x))
 
     @staticmethod
     def backward(ctx, grad):  # d = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 c x^2)

@@ -25,6 +25,10 @@ class GetItem(Function):
         return x[index]
 
     @staticmethod
+    def jvp(ctx, tx, _index):  # the tangent indexed as x is
+        return tx[ctx.primals[1]]
+
+    @staticmethod
     def backward(ctx, grad):  # scatter-add the gradient back
         return IndexAdd.call(grad, ctx.index, ctx.in_shape), None
 
@@ -43,6 +47,11 @@ class IndexAdd(Function):
         else:
             np.add.at(out, index, values)
         return out
+
+    @staticmethod
+    def jvp(ctx, tv, _index, _shape):  # linear in the values
+        _, index, shape = ctx.primals
+        return IndexAdd.call(tv, index, shape)
 
     @staticmethod
     def backward(ctx, grad):  # gather back

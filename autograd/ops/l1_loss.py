@@ -11,6 +11,7 @@ from ..registry import op
 from ..tensor import Tensor
 from .loss_arguments import floating_input, same_shape_target
 from .loss_reduction import check_reduction, grad_scale, reduce
+from .tangents import total
 
 
 class L1Loss(Function):
@@ -22,6 +23,12 @@ class L1Loss(Function):
         ctx.sign = np.sign(d)
         ctx.scale = grad_scale(reduction, d.size)
         return reduce(np.abs(d), reduction)
+
+    @staticmethod
+    def jvp(ctx, tx, ty, _reduction):  # d |x-y| = sign(x-y) (dx - dy)
+        x, y, reduction = ctx.primals
+        d = total(tx, None if ty is None else -ty)
+        return reduce(np.broadcast_to(np.sign(x - y) * d, np.broadcast_shapes(np.shape(x), np.shape(y))), reduction)
 
     @staticmethod
     def backward(ctx, grad):  # d |x-y| = sign(x-y) (dx - dy)

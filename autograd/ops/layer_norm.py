@@ -10,6 +10,7 @@ from ..errors import ShapeError
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled, total
 
 
 class LayerNorm(Function):
@@ -28,6 +29,22 @@ class LayerNorm(Function):
         ctx.save_for_backward(x, weight)
         out = x_hat if weight is None else x_hat * weight
         return (out if bias is None else out + bias).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def jvp(
+        ctx, tx, tw, tb, _n, _eps
+    ):  # d x_hat = inv_std (dx - mean(dx) - x_hat mean(dx x_hat)); dy = d x_hat w + x_hat dw + db
+        x, weight, _, n, eps = ctx.primals
+        axes = tuple(range(x.ndim - n, x.ndim))
+        centred = x - x.mean(axis=axes, keepdims=True)
+        inv_std = 1.0 / np.sqrt((centred * centred).mean(axis=axes, keepdims=True) + eps)
+        x_hat = centred * inv_std
+        d_hat = None
+        if tx is not None:
+            d_hat = inv_std * (
+                tx - tx.mean(axis=axes, keepdims=True) - x_hat * (tx * x_hat).mean(axis=axes, keepdims=True)
+            )
+        return total(None if d_hat is None else (d_hat if weight is None else d_hat * weight), scaled(tw, x_hat), tb)
 
     @staticmethod
     def backward(ctx, grad):  # dx = inv_std * (g - mean(g) - x_hat * mean(g * x_hat)), g = grad * weight

@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class LeakyRelu(Function):
@@ -16,6 +17,11 @@ class LeakyRelu(Function):
     def forward(ctx, x, negative_slope):
         ctx.scale = np.where(x > 0, 1.0, negative_slope).astype(x.dtype)  # slope of each piece
         return x * ctx.scale
+
+    @staticmethod
+    def jvp(ctx, tx, _):  # d lrelu(x) = ([x > 0] + slope [x <= 0]) dx
+        x, slope = ctx.primals
+        return scaled(tx, np.where(x > 0, 1.0, slope))
 
     @staticmethod
     def backward(ctx, grad):  # d lrelu(x) = ([x > 0] + slope [x <= 0]) dx

@@ -15,6 +15,7 @@ from ..errors import DtypeError, ShapeError
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import total
 
 
 class Linear(Function):
@@ -38,6 +39,11 @@ class Linear(Function):
             else:
                 out = out + bias  # mixed dtypes promote as NumPy does
         return out
+
+    @staticmethod
+    def jvp(ctx, tx, tw, tb):  # dy = dx W^T + x dW^T + db
+        x, weight, _ = ctx.primals
+        return total(None if tx is None else tx @ weight.T, None if tw is None else x @ tw.T, tb)
 
     @staticmethod
     def backward(ctx, grad):  # dy = dx W^T + x dW^T + db

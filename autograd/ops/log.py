@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Log(Function):
@@ -16,6 +17,10 @@ class Log(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.log(x)
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(ln x) = dx / x
+        return scaled(tx, 1 / ctx.primals[0])
 
     @staticmethod
     def backward(ctx, grad):  # d(ln x) = dx / x

@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Log1p(Function):
@@ -17,6 +18,10 @@ class Log1p(Function):
         out = np.log1p(x)
         ctx.save_for_backward(x)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d log(1+x) = dx / (1 + x)
+        return scaled(tx, 1 / (1 + ctx.primals[0]))
 
     @staticmethod
     def backward(ctx, grad):  # d log(1+x) = dx / (1 + x)

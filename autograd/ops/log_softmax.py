@@ -23,6 +23,11 @@ class LogSoftmax(Function):
         return out
 
     @staticmethod
+    def jvp(ctx, tx, _dim):  # d log s = dx - sum(s dx)
+        s, dim = np.exp(ctx.output), ctx.primals[1]
+        return tx - (s * tx).sum(axis=dim, keepdims=True)
+
+    @staticmethod
     def backward(ctx, grad):  # d log s = g - s * sum(g)
         (out,) = ctx.saved_tensors
         return grad - Exp.call(out) * grad.sum(axis=ctx.dim, keepdims=True), None

@@ -11,6 +11,7 @@ from ..promotion import promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
+from .tangents import scaled, total
 
 
 class LogAddExp(Function):
@@ -24,6 +25,11 @@ class LogAddExp(Function):
         out = np.logaddexp(a, b)
         ctx.save_for_backward(a, b, out)
         return out
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d log(e^a + e^b) = e^(a - out) da + e^(b - out) db
+        a, b = ctx.primals
+        return total(scaled(ta, np.exp(a - ctx.output)), scaled(tb, np.exp(b - ctx.output)))
 
     @staticmethod
     def backward(ctx, grad):  # d log(e^a + e^b) = e^(a - out) da + e^(b - out) db

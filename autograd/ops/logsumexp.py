@@ -28,6 +28,13 @@ class LogSumExp(Function):
         return out
 
     @staticmethod
+    def jvp(ctx, tx, _axes, _keepdim):  # d lse = sum(softmax(x) dx)
+        x, axes, keepdim = ctx.primals
+        weights = np.exp(x - np.max(x, axis=axes, keepdims=True))
+        weights /= weights.sum(axis=axes, keepdims=True)
+        return (weights * tx).sum(axis=axes, keepdims=keepdim)
+
+    @staticmethod
     def backward(ctx, grad):  # d lse = softmax(x) dx
         x, out = ctx.saved_tensors
         return grad.reshape(ctx.kept) * Exp.call(x - out.reshape(ctx.kept)), None, None

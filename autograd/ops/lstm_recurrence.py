@@ -23,6 +23,7 @@ from ..registry import op
 from ..tensor import Tensor
 from .linear import linear
 from .sigmoid import sigmoid
+from .tangents import total
 from .tanh import tanh
 
 
@@ -80,6 +81,28 @@ class LSTMRecurrence(Function):
         ctx.save_for_backward(x_proj, h0, c0, w_hh, b_hh)
         ctx.reverse, ctx.gates, ctx.cells, ctx.tanh_cells, ctx.hiddens = reverse, gates, cells, tanh_cells, hiddens
         return hiddens, h.copy(), c.copy()
+
+    @staticmethod
+    def jvp(ctx, t_proj, t_h0, t_c0, t_w, t_b, _reverse):  # the tangents carried through every step, first first
+        x_proj, h0, c0, w_hh, _, reverse = ctx.primals
+        gates, cells, tanh_cells, hiddens = ctx.gates, ctx.cells, ctx.tanh_cells, ctx.hiddens
+        hidden = h0.shape[-1]
+        i, f, g, o = (slice(k * hidden, (k + 1) * hidden) for k in range(4))
+        slopes = gates * (1 - gates)  # d sigmoid = s (1 - s) for i, f, o; d tanh = 1 - t^2 for g
+        slopes[..., g] = 1 - gates[..., g] ** 2
+        dh = np.zeros(h0.shape) if t_h0 is None else t_h0
+        dc = np.zeros(c0.shape) if t_c0 is None else t_c0
+        out = np.empty(hiddens.shape)
+        h_prev, c_prev = h0, c0
+        for t in range(x_proj.shape[0] - 1, -1, -1) if reverse else range(x_proj.shape[0]):
+            from_w = None if t_w is None else h_prev @ t_w.T
+            d_pre = total(dh @ w_hh.T, None if t_proj is None else t_proj[t], from_w, t_b)
+            d = d_pre * slopes[t]  # the tangents of the activated gates
+            a = gates[t]
+            dc = d[:, f] * c_prev + a[:, f] * dc + d[:, i] * a[:, g] + a[:, i] * d[:, g]
+            dh = out[t] = d[:, o] * tanh_cells[t] + a[:, o] * (1 - tanh_cells[t] ** 2) * dc
+            h_prev, c_prev = hiddens[t], cells[t]
+        return out, dh, dc
 
     @staticmethod
     def backward(ctx, grad_out, grad_h, grad_c):  # the chain rule through every step, last step first

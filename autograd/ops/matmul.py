@@ -11,6 +11,7 @@ from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
+from .tangents import total
 
 
 class MatMul(Function):
@@ -22,6 +23,11 @@ class MatMul(Function):
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
         ctx.shapes = (a.shape, b.shape)
         return a @ b
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(AB) = dA B + A dB
+        a, b = ctx.primals
+        return total(None if ta is None else ta @ b, None if tb is None else a @ tb)
 
     @staticmethod
     def backward(ctx, grad):  # d(AB) = dA B + A dB

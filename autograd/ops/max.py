@@ -34,6 +34,13 @@ class MaxAll(Function):
         )
 
     @staticmethod
+    def jvp(ctx, tx, _axes, _keepdim):  # d max = mean of dx over the places that are the max
+        x, axes, keepdim = ctx.primals
+        top = np.max(x, axis=axes, keepdims=True)
+        mask = (x == top) | (np.isnan(x) & np.isnan(top))
+        return (tx * mask).sum(axis=axes, keepdims=keepdim) / mask.sum(axis=axes, keepdims=keepdim)
+
+    @staticmethod
     def backward(ctx, grad):  # d max = [x is the max] /  #ties
         return grad.reshape(ctx.kept) * ctx.weight, None, None
 
@@ -56,6 +63,13 @@ class MaxDim(Function):
             values = values.reshape(idx.shape)
             idx_k = idx
         return values, idx_k
+
+    @staticmethod
+    def jvp(ctx, tx, _dim, _keepdim, _largest):  # the tangent at the chosen index
+        _, dim, keepdim, _ = ctx.primals
+        index = ctx.output[1] if keepdim else np.expand_dims(ctx.output[1], dim)
+        picked = np.take_along_axis(tx, index, axis=dim)
+        return (picked if keepdim else picked.squeeze(dim)), None
 
     @staticmethod
     def backward(ctx, grad, _grad_indices):  # one-hot at the chosen index

@@ -11,6 +11,7 @@ from ..promotion import needs_promotion, promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import shape_of, unbroadcast
+from .tangents import scaled, total
 
 
 class Maximum(Function):
@@ -23,6 +24,12 @@ class Maximum(Function):
         ctx.weight_a = np.where(a > b, 1.0, np.where(a == b, 0.5, 0.0)).astype(out.dtype)
         ctx.a_shape, ctx.b_shape = shape_of(a), shape_of(b)
         return out
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d max(a,b) = [a>b] da + [b>a] db (halves at ties)
+        a, b = ctx.primals
+        w = np.where(a > b, 1.0, np.where(a == b, 0.5, 0.0))
+        return total(scaled(ta, w), scaled(tb, 1 - w))
 
     @staticmethod
     def backward(ctx, grad):  # d max(a,b) = [a>b] da + [b>a] db

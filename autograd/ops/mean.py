@@ -25,6 +25,11 @@ class Mean(Function):
         return out
 
     @staticmethod
+    def jvp(ctx, tx, _axes, _keepdim):  # d mean(x) = mean(dx)
+        _, axes, keepdim = ctx.primals
+        return tx.mean(axis=axes, keepdims=keepdim)
+
+    @staticmethod
     def backward(ctx, grad):  # each input element gets grad / n
         return Expand.call(grad.reshape(ctx.kept) * ctx.scale, ctx.in_shape), None, None
 

@@ -10,7 +10,8 @@ from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
 from .loss_arguments import floating_input, same_shape_target
-from .loss_reduction import check_reduction, grad_scale
+from .loss_reduction import check_reduction, grad_scale, reduce
+from .tangents import total
 
 
 class MseLoss(Function):
@@ -26,6 +27,12 @@ class MseLoss(Function):
         flat = d.reshape(-1)
         total = np.dot(flat, flat)  # the sum of squares in one BLAS call (np.mean costs more on small batches)
         return total / d.size if reduction == "mean" else total
+
+    @staticmethod
+    def jvp(ctx, tx, ty, _reduction):  # d (x-y)^2 = 2 (x-y) (dx - dy)
+        x, y, reduction = ctx.primals
+        d = total(tx, None if ty is None else -ty)
+        return reduce(np.broadcast_to(2 * (x - y) * d, np.broadcast_shapes(np.shape(x), np.shape(y))), reduction)
 
     @staticmethod
     def backward(ctx, grad):  # d (x-y)^2 = 2 (x-y) (dx - dy)

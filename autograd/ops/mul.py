@@ -12,6 +12,7 @@ from ..promotion import promoting
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
+from .tangents import scaled, total
 
 
 class Mul(Function):
@@ -25,6 +26,11 @@ class Mul(Function):
             ctx.b_shape = b.shape if need_b else None
             ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return a * b
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(ab) = b da + a db
+        a, b = ctx.primals
+        return total(scaled(ta, b), scaled(tb, a))
 
     @staticmethod
     def backward(ctx, grad):  # d(ab) = b da + a db

@@ -9,6 +9,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class NanToNum(Function):
@@ -18,6 +19,10 @@ class NanToNum(Function):
     def forward(ctx, x, nan, posinf, neginf):
         ctx.finite = np.isfinite(x)
         return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def jvp(ctx, tx, *_):  # the identity where x was finite, 0 where it was replaced
+        return scaled(tx, np.isfinite(ctx.primals[0]))
 
     @staticmethod
     def backward(ctx, grad):  # the identity where x was finite, 0 where it was replaced

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Neg(Function):
@@ -13,6 +14,10 @@ class Neg(Function):
     @staticmethod
     def forward(ctx, x):
         return -x
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(-x) = -dx
+        return scaled(tx, -1)
 
     @staticmethod
     def backward(ctx, grad):  # d(-x) = -dx

@@ -35,6 +35,11 @@ class NllLoss(Function):
         return reduce(losses, reduction)
 
     @staticmethod
+    def jvp(ctx, tlogp, *_):  # linear in logp: the loss of the tangent
+        _, target, weight, ignore_index, reduction = ctx.primals
+        return NllLoss.call(tlogp, target, weight, ignore_index, reduction)
+
+    @staticmethod
     def backward(ctx, grad):  # dL/dlogp = -w[t] at the target class, 0 elsewhere
         with np.errstate(invalid="ignore", divide="ignore"):
             coefficient = -ctx.w / ctx.total if ctx.reduction == "mean" else -ctx.w

@@ -21,6 +21,10 @@ class Pad(Function):
         return np.pad(x, widths, mode="constant", constant_values=value)
 
     @staticmethod
+    def jvp(ctx, tx, _widths, _value):  # the tangent padded with zeros (the fill value is a constant)
+        return Pad.call(tx, ctx.primals[1], 0.0)
+
+    @staticmethod
     def backward(ctx, grad):  # the gradient of the unpadded region
         return grad[ctx.region], None, None
 

@@ -24,6 +24,10 @@ class Permute(Function):
         return np.transpose(x, axes)
 
     @staticmethod
+    def jvp(ctx, tx, _axes):  # the tangent permuted as x is
+        return np.transpose(tx, ctx.primals[1])
+
+    @staticmethod
     def backward(ctx, grad):  # permute back
         return Permute.call(grad, ctx.inverse), None
 

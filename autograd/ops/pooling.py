@@ -45,6 +45,11 @@ class WindowGather(Function):
         return _window_sum(x, masks, win)
 
     @staticmethod
+    def jvp(ctx, tx, _masks, _win):  # linear in x
+        _, masks, win = ctx.primals
+        return WindowGather.call(tx, masks, win)
+
+    @staticmethod
     def backward(ctx, grad):  # linear: the adjoint spreads grad back
         return WindowScatter.call(grad, ctx.masks, ctx.win), None, None
 
@@ -70,6 +75,11 @@ class WindowScatter(Function):
             else:
                 slab += value
         return np.ascontiguousarray(image[(...,) + win.interior()]) if any(win.padding) else image
+
+    @staticmethod
+    def jvp(ctx, tg, _masks, _win):  # linear in g
+        _, masks, win = ctx.primals
+        return WindowScatter.call(tg, masks, win)
 
     @staticmethod
     def backward(ctx, grad):  # linear: the adjoint gathers grad back
@@ -112,6 +122,12 @@ class MaxPool2d(Function):
         return out
 
     @staticmethod
+    def jvp(ctx, tx, _win):  # the tangent at each window's (first) maximum
+        x, win = ctx.primals
+        masks = _first_maxima(win.pad(x, -np.inf), ctx.output, win)
+        return WindowGather.call(tx, masks, win)
+
+    @staticmethod
     def backward(ctx, grad):  # dx = grad at each window's argmax
         (masks,) = ctx.saved_tensors
         return WindowScatter.call(grad, masks, ctx.win), None
@@ -129,6 +145,10 @@ class AvgPool2d(Function):
         out = _window_sum(x, None, win)
         out *= ctx.scale
         return out
+
+    @staticmethod
+    def jvp(ctx, tx, _win):  # linear: the mean of each window of the tangent
+        return AvgPool2d.call(tx, ctx.primals[1])
 
     @staticmethod
     def backward(ctx, grad):  # dx = grad / (kH*kW) on every pixel of the window

@@ -12,6 +12,7 @@ from ..registry import op
 from ..tensor import Tensor
 from .broadcast import shape_of, unbroadcast
 from .log import Log
+from .tangents import scaled, total
 from .where import Where
 
 
@@ -26,6 +27,11 @@ class PowConstant(Function):
         ctx.p = p
         ctx.x_shape = shape_of(x)
         return x**p
+
+    @staticmethod
+    def jvp(ctx, tx, _p):  # d(x^p) = p x^(p-1) dx, and 0 where p = 0
+        x, p = ctx.primals
+        return scaled(tx, p * x ** (np.where(np.equal(p, 0), 1, p) - 1))
 
     @staticmethod
     def backward(ctx, grad):  # d(x^p) = p x^(p-1) dx, and 0 where p = 0
@@ -52,6 +58,12 @@ class Pow(Function):
         ctx.a_shape, ctx.b_shape = shape_of(a), shape_of(b)
         ctx.save_for_backward(a, b, out)
         return out
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a^b) = b a^(b-1) da + a^b ln(a) db
+        a, b = ctx.primals
+        log_a = np.log(np.where(a > 0, a, 1.0))  # 0 ** b contributes nothing to db
+        return total(scaled(ta, b * a ** (b - 1)), scaled(tb, ctx.output * log_a))
 
     @staticmethod
     def backward(ctx, grad):  # d(a^b) = b a^(b-1) da + a^b ln(a) db

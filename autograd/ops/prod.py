@@ -33,6 +33,14 @@ class Prod(Function):
         return np.prod(x, axis=axis, keepdims=keepdim)
 
     @staticmethod
+    def jvp(ctx, tx, _axis, _keepdim):  # d prod = sum_i (product of the others) dx_i
+        x, axis, keepdim = ctx.primals
+        if axis is None:
+            others = _exclusive_products(x.reshape(-1), 0).reshape(x.shape)
+            return (others * tx).sum()
+        return (_exclusive_products(x, axis) * tx).sum(axis=axis, keepdims=keepdim)
+
+    @staticmethod
     def backward(ctx, grad):  # d prod = sum_i (product of the others) dx_i
         (x,) = ctx.saved_tensors
         data = np.asarray(getattr(x, "_data", x))

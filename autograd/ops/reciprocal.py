@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Reciprocal(Function):
@@ -17,6 +18,10 @@ class Reciprocal(Function):
         out = np.reciprocal(x) if x.dtype.kind == "f" else 1.0 / x
         ctx.save_for_backward(out)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(1/x) = -dx / x^2
+        return scaled(tx, -ctx.output * ctx.output)
 
     @staticmethod
     def backward(ctx, grad):  # d(1/x) = -dx / x^2

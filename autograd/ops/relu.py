@@ -8,6 +8,7 @@ from ..function import Function
 from ..inplace import apply_inplace
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Relu(Function):
@@ -19,6 +20,10 @@ class Relu(Function):
         if ctx.needs_input_grad[0]:
             ctx.mask = out != 0  # x > 0, and True at NaN (which passes its gradient on, as PyTorch's)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(relu x) = [x > 0] dx (and 1 at NaN)
+        return scaled(tx, ctx.output != 0)
 
     @staticmethod
     def backward(ctx, grad):  # d(relu x) = [x > 0] dx (and 1 at NaN)

@@ -11,6 +11,7 @@ from ..promotion import promote_operands
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
+from .tangents import scaled, total
 
 
 class Remainder(Function):
@@ -26,6 +27,12 @@ class Remainder(Function):
         if need_b:
             ctx.quotient = np.trunc(a / b) if truncate else np.floor_divide(a, b)
         return np.fmod(a, b) if truncate else np.remainder(a, b)
+
+    @staticmethod
+    def jvp(ctx, ta, tb, _truncate):  # d(a - b q) = da - q db, q = floor(a/b) (or trunc) held constant
+        a, b, truncate = ctx.primals
+        quotient = np.trunc(a / b) if truncate else np.floor_divide(a, b)
+        return total(ta, scaled(tb, -quotient))
 
     @staticmethod
     def backward(ctx, grad):  # d(a - b q) = da - q db, q = floor(a/b) (or trunc) held constant

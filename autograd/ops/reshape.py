@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..errors import ShapeError
 from ..function import Function
 from ..registry import op
@@ -21,6 +23,10 @@ class Reshape(Function):
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
         return x.reshape(shape)
+
+    @staticmethod
+    def jvp(ctx, tx, _shape):  # the same elements in the new shape
+        return np.reshape(tx, np.shape(ctx.output))
 
     @staticmethod
     def backward(ctx, grad):  # the same elements, the input's shape

@@ -9,6 +9,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Rounding(Function):
@@ -21,6 +22,10 @@ class Rounding(Function):
         if how == "round":
             return np.round(x, decimals)
         return getattr(np, how)(x)
+
+    @staticmethod
+    def jvp(ctx, tx, _how, _decimals):  # d round(x) = 0
+        return scaled(tx, 0.0)
 
     @staticmethod
     def backward(ctx, grad):  # d round(x) = 0

@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Rsqrt(Function):
@@ -17,6 +18,10 @@ class Rsqrt(Function):
         out = 1 / np.sqrt(x)
         ctx.save_for_backward(out)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d x^(-1/2) = -1/2 x^(-3/2) dx
+        return scaled(tx, -0.5 * ctx.output**3)
 
     @staticmethod
     def backward(ctx, grad):  # d x^(-1/2) = -1/2 x^(-3/2) dx

@@ -29,6 +29,13 @@ class IndexPut(Function):
         return out
 
     @staticmethod
+    def jvp(ctx, tx, tvalue, _index):  # x's tangent with the written places taken from value's
+        x, value, index = ctx.primals
+        out = np.zeros(np.shape(x)) if tx is None else np.array(tx, dtype=np.float64)
+        out[index] = 0.0 if tvalue is None else tvalue
+        return out
+
+    @staticmethod
     def backward(ctx, grad):  # overwritten places pass nothing to x
         idx = ctx.index
         kept = np.ones(grad.shape, dtype=bool)

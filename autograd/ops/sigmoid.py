@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Sigmoid(Function):
@@ -18,6 +19,10 @@ class Sigmoid(Function):
         out = np.where(x >= 0, 1, e) / (1 + e)
         ctx.save_for_backward(out)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(s(x)) = s(x) (1 - s(x)) dx
+        return scaled(tx, ctx.output * (1 - ctx.output))
 
     @staticmethod
     def backward(ctx, grad):  # d(s(x)) = s(x) (1 - s(x)) dx

@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Sign(Function):
@@ -15,6 +16,10 @@ class Sign(Function):
     @staticmethod
     def forward(ctx, x):
         return np.sign(x)
+
+    @staticmethod
+    def jvp(ctx, tx):  # d sign(x) = 0 (almost everywhere)
+        return scaled(tx, 0.0)
 
     @staticmethod
     def backward(ctx, grad):  # d sign(x) = 0 (almost everywhere)

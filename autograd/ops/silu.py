@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Silu(Function):
@@ -18,6 +19,12 @@ class Silu(Function):
         out = x * s
         ctx.save_for_backward(x, s)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(x s(x)) = s(x) (1 + x (1 - s(x))) dx
+        x = ctx.primals[0]
+        s = 0.5 * (1 + np.tanh(0.5 * x))
+        return scaled(tx, s * (1 + x * (1 - s)))
 
     @staticmethod
     def backward(ctx, grad):  # d(x s(x)) = s(x) (1 + x (1 - s(x))) dx

@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Sin(Function):
@@ -16,6 +17,10 @@ class Sin(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.sin(x)
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(sin x) = cos x dx
+        return scaled(tx, np.cos(ctx.primals[0]))
 
     @staticmethod
     def backward(ctx, grad):  # d(sin x) = cos x dx
@@ -30,6 +35,10 @@ class Cos(Function):
     def forward(ctx, x):
         ctx.save_for_backward(x)
         return np.cos(x)
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(cos x) = -sin x dx
+        return scaled(tx, -np.sin(ctx.primals[0]))
 
     @staticmethod
     def backward(ctx, grad):  # d(cos x) = -sin x dx

@@ -22,6 +22,11 @@ class Softmax(Function):
         return out
 
     @staticmethod
+    def jvp(ctx, tx, _dim):  # ds = s * (dx - sum(s dx))
+        s, dim = ctx.output, ctx.primals[1]
+        return s * (tx - (s * tx).sum(axis=dim, keepdims=True))
+
+    @staticmethod
     def backward(ctx, grad):  # ds = s * (g - sum(g s))
         (out,) = ctx.saved_tensors
         return out * (grad - (grad * out).sum(axis=ctx.dim, keepdims=True)), None

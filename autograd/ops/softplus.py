@@ -9,6 +9,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Softplus(Function):
@@ -21,6 +22,12 @@ class Softplus(Function):
         ctx.beta = beta
         ctx.save_for_backward(x, np.asarray(z > threshold))
         return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def jvp(ctx, tx, _beta, _threshold):  # d softplus = sigmoid(beta x) dx (1 above the threshold)
+        x, beta, threshold = ctx.primals
+        z = x * beta
+        return scaled(tx, np.where(z > threshold, 1.0, 0.5 * (1 + np.tanh(0.5 * z))))
 
     @staticmethod
     def backward(ctx, grad):  # d softplus = sigmoid(beta x) dx (1 above the threshold)

@@ -33,6 +33,11 @@ class Split(Function):
         return tuple(x[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:]))
 
     @staticmethod
+    def jvp(ctx, tx, _dim, _bounds):  # the tangent cut as x is
+        _, dim, bounds = ctx.primals
+        return Split.call(tx, dim, bounds)
+
+    @staticmethod
     def backward(ctx, *grads):  # slice k is x[bounds_k]: its gradient goes back to those places, side by side
         return Cat.call(ctx.dim, *grads), None, None
 

@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Sqrt(Function):
@@ -17,6 +18,10 @@ class Sqrt(Function):
         out = np.sqrt(x)
         ctx.save_for_backward(out)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(sqrt x) = dx / (2 sqrt x)
+        return scaled(tx, 0.5 / ctx.output)
 
     @staticmethod
     def backward(ctx, grad):  # d(sqrt x) = dx / (2 sqrt x)

@@ -23,6 +23,11 @@ class Stack(Function):
         return np.stack(xs, axis=dim)
 
     @staticmethod
+    def jvp(ctx, _dim, *tangents):  # the tangents stacked as the xs are (zero for an input without one)
+        dim, *xs = ctx.primals
+        return np.stack([np.zeros_like(x) if t is None else t for x, t in zip(xs, tangents)], axis=dim)
+
+    @staticmethod
     def backward(ctx, grad):  # each input gets its index along dim
         lead = (slice(None),) * ctx.dim
         return (None,) + tuple(grad[lead + (i,)] for i in range(ctx.n))

@@ -12,6 +12,7 @@ from ..promotion import needs_promotion, promote_operands, promoting
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
+from .tangents import scaled, total
 
 
 class Sub(Function):
@@ -23,6 +24,10 @@ class Sub(Function):
         ctx.a_shape = a.shape if need_a else None
         ctx.b_shape = b.shape if need_b else None
         return a - b
+
+    @staticmethod
+    def jvp(ctx, ta, tb):  # d(a-b) = da - db
+        return total(ta, scaled(tb, -1))
 
     @staticmethod
     def backward(ctx, grad):  # d(a-b) = da - db

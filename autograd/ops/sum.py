@@ -22,6 +22,11 @@ class Sum(Function):
         return x.sum(axis=axes, keepdims=keepdim)
 
     @staticmethod
+    def jvp(ctx, tx, _axes, _keepdim):  # d sum(x) = sum(dx)
+        _, axes, keepdim = ctx.primals
+        return tx.sum(axis=axes, keepdims=keepdim)
+
+    @staticmethod
     def backward(ctx, grad):  # each input element gets the sum's gradient
         return Expand.call(grad.reshape(ctx.kept), ctx.in_shape), None, None
 

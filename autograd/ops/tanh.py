@@ -7,6 +7,7 @@ import numpy as np
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .tangents import scaled
 
 
 class Tanh(Function):
@@ -17,6 +18,10 @@ class Tanh(Function):
         out = np.tanh(x)
         ctx.save_for_backward(out)
         return out
+
+    @staticmethod
+    def jvp(ctx, tx):  # d(tanh x) = (1 - tanh^2 x) dx
+        return scaled(tx, 1 - ctx.output * ctx.output)
 
     @staticmethod
     def backward(ctx, grad):  # d(tanh x) = (1 - tanh^2 x) dx

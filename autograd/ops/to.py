@@ -21,6 +21,10 @@ class Cast(Function):
         return x.astype(dtype)
 
     @staticmethod
+    def jvp(ctx, tx, _dtype):  # the identity, in the output's dtype
+        return tx
+
+    @staticmethod
     def backward(ctx, grad):  # the identity, in the source dtype
         return Cast.call(grad, ctx.src), None
 

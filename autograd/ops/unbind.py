@@ -31,6 +31,10 @@ class Unbind(Function):
         return tuple(x[lead + (i,)] for i in range(x.shape[dim]))
 
     @staticmethod
+    def jvp(ctx, tx, _dim):  # the tangent's slices as x's
+        return Unbind.call(tx, ctx.primals[1])
+
+    @staticmethod
     def backward(ctx, *grads):  # slice i is x[..., i, ...]: the gradients stacked back along dim
         return Stack.call(ctx.dim, *grads), None
 

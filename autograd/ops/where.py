@@ -23,6 +23,12 @@ class Where(Function):
         return np.where(cond, a, b)
 
     @staticmethod
+    def jvp(ctx, _cond, ta, tb):  # d where(c,a,b) = [c] da + [not c] db
+        if ta is None and tb is None:
+            return None
+        return np.where(ctx.primals[0], 0.0 if ta is None else ta, 0.0 if tb is None else tb)
+
+    @staticmethod
     def backward(ctx, grad):  # d where(c,a,b) = [c] da + [not c] db
         c = ctx.cond
         need_a, need_b = ctx.needs_input_grad[1:]
