@@ -134,3 +134,21 @@ def _keep_with_saved_output(node: Any, t: Tensor, tangent: np.ndarray) -> None:
     for ref in node._saved_refs or ():
         if type(ref) is SavedOutput and ref.array is t._data:
             ref.tangent = (ForwardMode.level, tangent)
+
+
+def carrying_tangent(t: Tensor) -> Tensor:
+    """A tensor on t's memory with t's tangent: the input of an in-place op's out-of-place twin."""
+    twin = Tensor._make(t._data)
+    tangent = tangent_of(t)
+    if tangent is not None:
+        set_tangent(twin, tangent)
+    return twin
+
+
+def take_tangent(t: Tensor, result: Tensor) -> None:
+    """After an in-place change computed as `result`: t's tangent is result's (none if it has none)."""
+    tangent = tangent_of(result)
+    if tangent is None:
+        t.__dict__.pop("_tangent", None)
+    else:
+        set_tangent(t, tangent)

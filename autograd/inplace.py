@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from . import forward_ad
 from .errors import DtypeError, ShapeError
-from .state import GRAD_ENABLED
+from .state import GRAD_ENABLED, ForwardMode
 from .tensor import Tensor
 
 
@@ -49,8 +50,9 @@ def apply_inplace(
     if GRAD_ENABLED.get():  # under no_grad (optimiser updates) nothing below can be recorded
         check_leaf(t, name)
         records = t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args)
+    dual = ForwardMode.level and has_tangent(t, args)
     if not records:
-        if ufunc is not None:
+        if ufunc is not None and not dual:
             array = t._data
             if type(array) is not np.ndarray:
                 array = t._array()
@@ -65,8 +67,10 @@ def apply_inplace(
             except TypeError as e:
                 raise DtypeError(f"{name}: {e}") from None
         else:
-            result = fn(Tensor._make(t._data), *args)
+            result = fn(forward_ad.carrying_tangent(t) if dual else Tensor._make(t._data), *args)
             store(t, result._data, name)
+            if dual:
+                forward_ad.take_tangent(t, result)
         t._bump_version()
         return t
     base = t._base
@@ -78,13 +82,23 @@ def apply_inplace(
     t.grad_fn = result.grad_fn
     t._output_nr = result._output_nr
     t._requires_grad = result._requires_grad
+    if dual:
+        forward_ad.take_tangent(t, result)
     return t
+
+
+def has_tangent(t: Tensor, args: tuple) -> bool:
+    """In forward mode: whether the changed tensor or an operand carries a tangent."""
+    return forward_ad.tangent_of(t) is not None or any(forward_ad.tangent_of(a) is not None for a in args)
 
 
 def old_value(t: Tensor) -> Tensor:
     """A tensor at t's place in the graph (same node and output) holding a copy of t's current values."""
     copy = Tensor._make(np.array(t._data, copy=True), t._requires_grad, t.grad_fn)
     copy._output_nr = t._output_nr
+    tangent = forward_ad.tangent_of(t)
+    if tangent is not None:  # forward mode: the old value's tangent too
+        forward_ad.set_tangent(copy, tangent)
     return copy
 
 

@@ -159,3 +159,27 @@ def test_jacfwd_equals_jacrev(data: st.DataObject) -> None:
         np.testing.assert_allclose(forward.numpy(), reverse.numpy(), rtol=1e-10, atol=1e-12)
     both = autograd.functional.jacfwd(f, argnums=(0, 1))(x, b)
     assert isinstance(both, tuple) and both[1].shape == (m, m)
+
+
+def test_in_place_ops_update_the_tangent() -> None:
+    with forward_ad.dual_level():
+        x = forward_ad.make_dual(autograd.tensor([1.0, 2.0]), autograd.tensor([1.0, 1.0]))
+        y = x * 2.0
+        y.add_(x)  # y = 3x
+        z = x * 1.0
+        z.mul_(x)  # z = x^2
+        w = x.clone()
+        w[0] = 5.0  # a constant where it was written
+        assert forward_ad.unpack_dual(y).tangent.tolist() == [3.0, 3.0]
+        assert forward_ad.unpack_dual(z).tangent.tolist() == [2.0, 4.0]
+        assert forward_ad.unpack_dual(w).tangent.tolist() == [0.0, 1.0]
+
+
+def test_in_place_ops_update_the_tangent_while_recording_a_backward_too() -> None:
+    leaf = autograd.tensor([1.0, 2.0], requires_grad=True)
+    with forward_ad.dual_level():
+        y = forward_ad.make_dual(leaf, autograd.tensor([1.0, 1.0])) * 2.0
+        y.mul_(leaf)  # y = 2 x^2: tangent 4 x, gradient 4 x
+        assert forward_ad.unpack_dual(y).tangent.tolist() == [4.0, 8.0]
+    y.sum().backward()
+    assert leaf.grad.tolist() == [4.0, 8.0]

@@ -8,9 +8,9 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..function import Function
-from ..inplace import apply_inplace, check_leaf
+from ..inplace import apply_inplace, check_leaf, has_tangent
 from ..registry import op
-from ..state import GRAD_ENABLED
+from ..state import GRAD_ENABLED, ForwardMode
 from ..tensor import Tensor
 from .broadcast import unbroadcast
 from .getitem import index_arrays
@@ -53,7 +53,8 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
     check_leaf(t, "setitem")
     value_requires = isinstance(value, Tensor) and value._requires_grad
     try:
-        if not (GRAD_ENABLED.get() and (t._requires_grad or value_requires)):
+        dual = ForwardMode.level and has_tangent(t, (value,))  # forward mode: the tangent changes too
+        if not (GRAD_ENABLED.get() and (t._requires_grad or value_requires)) and not dual:
             t._array()[index] = value._data if isinstance(value, Tensor) else value
             t._bump_version()
             return
