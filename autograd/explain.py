@@ -68,17 +68,18 @@ def rule_of(node: Any) -> str:
     return header.split("#", 1)[1].strip() if "#" in header else ""
 
 
-def explain_backward(root: Tensor, gradient: Any = None) -> BackwardTrace:
+def explain_backward(root: Tensor, gradient: Any = None, params: Any = None) -> BackwardTrace:
     """The backward pass of `root`, step by step, without changing any `.grad` and without freeing the graph.
 
-    `gradient` is what `root.backward(gradient)` would take (needed unless `root` has one element).
+    `gradient` is what `root.backward(gradient)` would take (needed unless `root` has one element);
+    `params` (a module, or a {name: tensor} mapping) names the leaves in the drawing, as in `draw_graph`.
     """
     check_root(root)
     previous = GRAD_ENABLED.get()
     GRAD_ENABLED.set(False)  # nothing a step computes is recorded
     try:
         start = np.asarray(root_gradient(root, gradient._data if isinstance(gradient, Tensor) else gradient))
-        return BackwardTrace(_run(root, start), root)
+        return BackwardTrace(_run(root, start), root, params)
     finally:
         GRAD_ENABLED.set(previous)
 
@@ -211,9 +212,10 @@ def describe(g: Any) -> str:
 class BackwardTrace(Sequence[BackwardStep]):
     """The steps of one backward pass in the order the engine runs them (`trace[0].node is root.grad_fn`)."""
 
-    def __init__(self, steps: list[BackwardStep], root: Tensor) -> None:
+    def __init__(self, steps: list[BackwardStep], root: Tensor, params: Any = None) -> None:
         self.steps = steps
         self.root = root
+        self.params = params
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -263,7 +265,7 @@ def _graph_svg(trace: BackwardTrace) -> tuple[str, dict[int, str]]:
     """The graph as inline SVG (or an explanation when Graphviz is missing) and each node's DOT id."""
     from .graph_drawing import GraphvizNotFoundError, graph_with_node_ids
 
-    drawing, ids = graph_with_node_ids(trace.root, rankdir="TB")
+    drawing, ids = graph_with_node_ids(trace.root, params=trace.params, rankdir="TB")
     try:
         svg = drawing.pipe(format="svg", encoding="utf-8")
     except GraphvizNotFoundError as error:
@@ -297,14 +299,15 @@ _TEMPLATE = """<div id="__ID__" class="tinyautograd-trace" style="font-family: s
 #__ID__ .done > polygon, #__ID__ .done > path { fill: #e8f4e8; }
 #__ID__ pre { margin: 2px 0; white-space: pre-wrap; }
 #__ID__ button { margin-right: 4px; }
+#__ID__ .graph svg { max-width: 100%; height: auto; }
 </style>
 <div class="controls">
-<button data-action="first">&#x23EE; first</button><button data-action="back">&#x25C0; back</button>
-<button data-action="forward">forward &#x25B6;</button><button data-action="last">last &#x23ED;</button>
+<button data-action="first">&laquo; first</button><button data-action="back">&lsaquo; back</button>
+<button data-action="forward">forward &rsaquo;</button><button data-action="last">last &raquo;</button>
 <span class="position"></span>
 </div>
 <div style="display: flex; gap: 16px; align-items: flex-start">
-<div class="graph" style="max-width: 60%; overflow: auto">__SVG__</div>
+<div class="graph" style="flex: 0 0 42%; max-width: 42%">__SVG__</div>
 <div class="panel" style="min-width: 280px">
 <h4 class="step-name" style="margin: 4px 0"></h4>
 <div>rule: <code class="rule"></code></div>

@@ -91,3 +91,9 @@ def test_in_jupyter_the_trace_renders_as_the_same_html(program) -> None:  # type
     fragment = trace._repr_html_()
     assert fragment.startswith('<div id="trace') and "ReluBackward" in fragment
     assert fragment == trace.to_html()
+
+
+def test_params_name_the_leaves_in_the_drawing(tmp_path: Path) -> None:
+    w = autograd.tensor([1.0, 2.0], requires_grad=True)
+    text = autograd.explain_backward((w * 3.0).sum(), params={"weight": w}).save_html(tmp_path / "t.html").read_text()
+    assert ">weight<" in text
