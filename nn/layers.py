@@ -45,6 +45,41 @@ def _default_init(weight: Parameter, bias: Parameter | None, fan_in: int) -> Non
         init.uniform_(bias, -bound, bound)
 
 
+def _set_channels(layer: Any, name: str, in_channels: int, out_channels: int, groups: int) -> None:
+    """A convolution's channel counts and groups, checked as PyTorch checks them."""
+    layer.in_channels = _positive_int(name, "in_channels", in_channels)
+    layer.out_channels = _positive_int(name, "out_channels", out_channels)
+    layer.groups = _positive_int(name, "groups", groups)
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
+            f"by groups ({groups})"
+        )
+
+
+def _add_kernels(layer: Any, weight_shape: tuple[int, ...], bias: bool, dtype: Any) -> None:
+    """A convolution's `weight` (and `bias`, one per output channel, or None), initialised as PyTorch's."""
+    layer.weight = Parameter(autograd.empty(*weight_shape, dtype=dtype))
+    if bias:
+        layer.bias = Parameter(autograd.empty(layer.out_channels, dtype=dtype))
+    else:
+        layer.register_parameter("bias", None)
+    layer.reset_parameters()
+
+
+def _conv_repr(layer: Any, options: tuple[tuple[str, Any], ...]) -> str:
+    """PyTorch's convolution repr: channels, kernel and stride, then the options that differ from defaults."""
+    text = f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, stride={layer.stride}"
+    for option, default in options:
+        if getattr(layer, option) != default:
+            text += f", {option}={getattr(layer, option)}"
+    if layer.groups != 1:
+        text += f", groups={layer.groups}"
+    if layer.bias is None:
+        text += ", bias=False"
+    return text
+
+
 class Linear(Module):
     """y = x @ weight.T + bias, with `weight` of shape (out_features, in_features).
 
@@ -89,6 +124,12 @@ class Conv2d(Module):
     (1, 6, 28, 28)
     """
 
+    in_channels: int
+    out_channels: int
+    groups: int
+    weight: Parameter
+    bias: Parameter | None
+
     def __init__(
         self,
         in_channels: int,
@@ -103,14 +144,7 @@ class Conv2d(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        self.in_channels = _positive_int("Conv2d", "in_channels", in_channels)
-        self.out_channels = _positive_int("Conv2d", "out_channels", out_channels)
-        self.groups = _positive_int("Conv2d", "groups", groups)
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(
-                f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
-                f"by groups ({groups})"
-            )
+        _set_channels(self, "Conv2d", in_channels, out_channels, groups)
         if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
             raise ValueError(
                 f"padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', got {padding_mode!r}"
@@ -127,13 +161,7 @@ class Conv2d(Module):
             self.padding: tuple[int, int] | str = padding
         else:
             self.padding = _pair("Conv2d", "padding", padding, 0)
-        shape = (out_channels, in_channels // groups) + self.kernel_size
-        self.weight = Parameter(autograd.empty(*shape, dtype=dtype))
-        if bias:
-            self.bias: Parameter | None = Parameter(autograd.empty(out_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _add_kernels(self, (out_channels, in_channels // groups) + self.kernel_size, bias, dtype)
 
     def reset_parameters(self) -> None:
         """Draw new kernels (and bias) with PyTorch's default initialisation."""
@@ -150,16 +178,7 @@ class Conv2d(Module):
 
     def extra_repr(self) -> str:
         """`1, 6, kernel_size=(5, 5), stride=(1, 1)` and the options that differ from their defaults."""
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0, 0):
-            text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
-            text += f", dilation={self.dilation}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        return text
+        return _conv_repr(self, (("padding", (0, 0)), ("dilation", (1, 1))))
 
 
 class ConvTranspose2d(Module):
@@ -172,6 +191,12 @@ class ConvTranspose2d(Module):
     >>> nn.ConvTranspose2d(16, 8, 4, stride=2, padding=1)(autograd.randn(1, 16, 7, 7)).shape
     (1, 8, 14, 14)
     """
+
+    in_channels: int
+    out_channels: int
+    groups: int
+    weight: Parameter
+    bias: Parameter | None
 
     def __init__(
         self,
@@ -189,14 +214,7 @@ class ConvTranspose2d(Module):
     ) -> None:
         super().__init__()
         name = "ConvTranspose2d"
-        self.in_channels = _positive_int(name, "in_channels", in_channels)
-        self.out_channels = _positive_int(name, "out_channels", out_channels)
-        self.groups = _positive_int(name, "groups", groups)
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(
-                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
-                f"by groups ({groups})"
-            )
+        _set_channels(self, name, in_channels, out_channels, groups)
         if padding_mode != "zeros":
             raise ValueError(f"{name}: only padding_mode 'zeros' is supported (as PyTorch), got {padding_mode!r}")
         self.padding_mode = padding_mode
@@ -205,13 +223,7 @@ class ConvTranspose2d(Module):
         self.padding = _pair(name, "padding", padding, 0)
         self.output_padding = _pair(name, "output_padding", output_padding, 0)
         self.dilation = _pair(name, "dilation", dilation, 1)
-        shape = (in_channels, out_channels // groups) + self.kernel_size
-        self.weight = Parameter(autograd.empty(*shape, dtype=dtype))
-        if bias:
-            self.bias: Parameter | None = Parameter(autograd.empty(out_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        _add_kernels(self, (in_channels, out_channels // groups) + self.kernel_size, bias, dtype)
 
     def reset_parameters(self) -> None:
         """Draw new kernels (and bias) with PyTorch's default initialisation."""
@@ -234,15 +246,7 @@ class ConvTranspose2d(Module):
 
     def extra_repr(self) -> str:
         """`16, 8, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1)` and the options that differ from defaults."""
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        for option, default in (("padding", (0, 0)), ("dilation", (1, 1)), ("output_padding", (0, 0))):
-            if getattr(self, option) != default:
-                text += f", {option}={getattr(self, option)}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        return text
+        return _conv_repr(self, (("padding", (0, 0)), ("dilation", (1, 1)), ("output_padding", (0, 0))))
 
 
 class _Pool2d(Module):
