@@ -23,7 +23,7 @@ def floating_input(op: str, input: Any) -> None:  # noqa: A002
     """A TypeError unless `input` is a Tensor, a DtypeError unless it is floating."""
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
-    if input.dtype.kind != "f":
+    if input._data.dtype.kind != "f":  # (the array's dtype: no autograd.dtype made on this per-step path)
         raise DtypeError(f"{op}: input must be a floating tensor, got dtype {input.dtype}")
 
 
@@ -36,8 +36,8 @@ def same_shape_target(op: str, input: Tensor, target: Any) -> Any:  # noqa: A002
             f"{op}: input of shape {tuple(input.shape)} and target of shape {tuple(target.shape)} must have the "
             "same shape (no broadcasting between them); reshape one, e.g. target.view(-1, 1) or output.squeeze(1)"
         )
-    if target.dtype != input.dtype and not target.requires_grad:
-        return target.detach().numpy().astype(input.dtype)
+    if target._data.dtype != input._data.dtype and not target.requires_grad:
+        return target.detach().numpy().astype(input._data.dtype)
     return target
 
 
