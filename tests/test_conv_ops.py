@@ -610,3 +610,17 @@ def test_pooling_wrong_input_ndim_is_an_error(pool) -> None:  # type: ignore[no-
 def test_pooling_bad_kernel_size_is_an_error() -> None:
     with pytest.raises(TypeError, match=re.escape("max_pool2d: kernel_size must be an int or a pair of ints, got 2.5")):
         autograd.max_pool2d(autograd.randn(1, 1, 8, 8), 2.5)  # type: ignore[arg-type]
+
+
+def test_the_weight_gradient_from_kept_columns_equals_the_one_from_recomputed_windows(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from autograd.ops import conv2d as conv_module
+
+    rng = np.random.default_rng(4)
+    x, w = rng.normal(size=(2, 3, 6, 5)), rng.normal(size=(4, 3, 3, 3))
+    grads = []
+    for limit in (conv_module.KEEP_COLUMNS_BYTES, 0):  # kept, then recomputed
+        monkeypatch.setattr(conv_module, "KEEP_COLUMNS_BYTES", limit)
+        weight = leaf(w)
+        autograd.conv2d(autograd.tensor(x), weight, padding=1, stride=(1, 2)).sum().backward()
+        grads.append(weight.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
