@@ -12,7 +12,7 @@ import numpy as np
 
 import autograd
 
-from .harness import ENGINE, NUMPY, TORCH, Step, Target, Workload
+from .harness import ENGINE, MICROGRAD, NUMPY, TORCH, Step, Target, Workload
 
 
 def graph_step(lib: Any) -> Step:
@@ -40,6 +40,20 @@ def torch_setup() -> Step:
     return graph_step(torch)
 
 
+def micrograd_setup() -> Step:
+    """The graph on micrograd `Value`s, whose backward accumulates into `.grad` as the engine's does."""
+    from micrograd.engine import Value
+
+    a, b = Value(2.0), Value(3.0)
+
+    def step() -> Any:
+        c = a * b + a
+        c.backward()
+        return c.data
+
+    return step
+
+
 def numpy_setup() -> Step:
     """The same by hand on float32 NumPy scalars: dc/da = b + 1, dc/db = a, accumulated."""
     a, b = np.float32(2.0), np.float32(3.0)
@@ -61,7 +75,7 @@ def workloads(quick: bool, million: bool) -> list[Workload]:
         Workload(
             name="tiny-graph",
             description="c = a*b + a; c.backward() on 0-d tensors, per iteration",
-            setups={ENGINE: engine_setup, NUMPY: numpy_setup, TORCH: torch_setup},
+            setups={ENGINE: engine_setup, NUMPY: numpy_setup, TORCH: torch_setup, MICROGRAD: micrograd_setup},
             targets=(Target(0.5, TORCH),),
             per_what="iteration",
         )
