@@ -11,7 +11,7 @@ tensor(75.)
 from typing import TYPE_CHECKING, Any
 
 from .tensor import Tensor
-from . import functional
+from . import forward_ad, functional
 from . import linalg, return_types
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .engine import backward, grad
@@ -107,6 +107,7 @@ __all__ = [  # what autograd exports besides its ops
     "from_numpy",
     "full",
     "full_like",
+    "forward_ad",
     "functional",
     "linalg",
     "return_types",
