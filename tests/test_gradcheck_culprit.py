@@ -189,3 +189,13 @@ def test_searching_in_one_thread_records_nothing_of_another_threads_ops() -> Non
         worker.join()
         sys.setswitchinterval(previous)
     assert other_ops and not autograd.state.Anomaly.enabled
+
+
+def test_checking_a_custom_function_leaves_the_random_stream_alone() -> None:
+    x = leaf(3)
+    autograd.manual_seed(0)
+    expected = autograd.randn(3).numpy()
+    autograd.manual_seed(0)
+    assert gradcheck(lambda t: Cube.apply(t).sum(), [x])
+    gradcheck(lambda t: CubeMissingFactor.apply(t).sum(), [x], raise_exception=False)
+    np.testing.assert_array_equal(autograd.randn(3).numpy(), expected)
