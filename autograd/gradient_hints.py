@@ -64,8 +64,9 @@ def value_hints(analytic: np.ndarray, numeric: np.ndarray, rtol: float = 1e-3) -
                 f"the numeric derivative is {factor:.6g} times the analytic one everywhere: a constant factor "
                 f"is missing from the backward (e.g. the 2 in d(x^2) = 2x dx)"
             )
-    if a.ndim == 2 and a.shape[0] == a.shape[1] > 1 and not np.allclose(a, n, rtol=rtol, atol=1e-8):
-        if np.allclose(a.T, n, rtol=rtol, atol=1e-8):
+    tolerance = 1e-6 * float(np.abs(n).max(initial=0.0))  # finite differences are not exact near zero
+    if a.ndim == 2 and a.shape[0] == a.shape[1] > 1 and not np.allclose(a, n, rtol=rtol, atol=tolerance):
+        if np.allclose(a.T, n, rtol=rtol, atol=tolerance):
             hints.append(
                 "the analytic gradient is the numeric one transposed: in a matrix product's gradient, check "
                 "which factor is transposed (for y = a @ b: da = grad @ b.T, db = a.T @ grad)"
