@@ -68,26 +68,50 @@ KINK_NOTE = (
 )
 
 
-def precision_report(fn: Callable[..., Any], inputs: tuple[Any, ...]) -> str | None:
-    """A custom Function whose backward returns a lower floating precision than its input, or None."""
+def precision_report(fn: Callable[..., Any], inputs: tuple[Any, ...], outs: tuple[Tensor, ...]) -> str | None:
+    """A custom Function whose backward returns a lower floating precision than its input, or None.
+
+    `outs` are fn's outputs already computed: without a custom Function in their graph, fn is not run again.
+    """
+    if not _has_custom_node(outs):
+        return None
     for node, args in ops_seen(fn, inputs):
-        cls = type(node)
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a._requires_grad]
-        if not _is_custom(cls) or not positions:
+        if not _is_custom(type(node)) or not positions:
             continue
         leaves = tuple(Tensor._make(np.array(args[i]._data), True) for i in positions)
-
-        def op(*xs: Any, cls: Any = cls, args: tuple = args, positions: list = positions) -> Any:
-            call = list(args)
-            for i, x in zip(positions, xs):
-                call[i] = x
-            return cls.apply(*call)
-
-        for i, x, g in zip(positions, leaves, _raw_gradients(op, leaves)):
+        for i, x, g in zip(positions, leaves, _raw_gradients(_applied_to(type(node), args, positions), leaves)):
             hint = None if g is None else dtype_hint(np.result_type(g), x.dtype)
             if hint:
-                return f"{_op_name(cls)}: its backward's gradient for input {i}: {hint}"
+                return f"{_op_name(type(node))}: its backward's gradient for input {i}: {hint}"
     return None
+
+
+def _has_custom_node(outs: tuple[Tensor, ...]) -> bool:
+    """Whether a Function written outside autograd is among the nodes behind `outs`."""
+    stack = [o.grad_fn for o in outs if o.grad_fn is not None]
+    seen = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if _is_custom(type(node)):
+            return True
+        stack.extend(child for child in node._edges[::2] if isinstance(child, Function))
+    return False
+
+
+def _applied_to(cls: Any, args: tuple, positions: list[int]) -> Callable[..., Any]:
+    """The op `cls` at `args`, as a function of the arguments at `positions` (the rest held fixed)."""
+
+    def op(*xs: Any) -> Any:
+        call = list(args)
+        for i, x in zip(positions, xs):
+            call[i] = x
+        return cls.apply(*call)
+
+    return op
 
 
 def _is_custom(cls: type) -> bool:
@@ -103,15 +127,8 @@ def check_op(cls: Any, args: tuple, eps: float, atol: float, rtol: float) -> str
     positions = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a._requires_grad and a.dtype.kind == "f"]
     if not positions:
         return None
-    leaves = {i: Tensor._make(np.array(args[i]._data, dtype=np.float64), True) for i in positions}
-
-    def op(*xs: Any) -> Any:
-        call = list(args)
-        for i, x in zip(positions, xs):
-            call[i] = x
-        return cls.apply(*call)
-
-    xs = tuple(leaves[i] for i in positions)
+    xs = tuple(Tensor._make(np.array(args[i]._data, dtype=np.float64), True) for i in positions)
+    op = _applied_to(cls, args, positions)
     header = f"The op with the wrong backward: {_op_name(cls)}, checked alone on the values it saw"
     raw = _raw_gradients(op, xs)
     for k, (x, g) in enumerate(zip(xs, raw)):
@@ -122,7 +139,7 @@ def check_op(cls: Any, args: tuple, eps: float, atol: float, rtol: float) -> str
                 f"{positions[k]}, of shape {x.shape}" + (f"\nhint: {hint}" if hint else "")
             )
     try:
-        found = _mismatch(op, xs, eps, atol, rtol, None)
+        found = _mismatch(op, xs, eps, atol, rtol, None)[0]
     except Exception as error:  # its backward raised: that is the report
         return f"{header}: its backward raised {type(error).__name__}: {error}"
     if found is None:

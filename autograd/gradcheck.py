@@ -95,6 +95,7 @@ class Mismatch:
 def _projected_mismatch(
     fn: Callable[..., Any],
     inputs: Sequence[Any],
+    outs: tuple[Tensor, ...],
     wrt: list[Tensor],
     names: list[str],
     eps: float,
@@ -103,7 +104,6 @@ def _projected_mismatch(
 ) -> Mismatch | None:
     """Random projections: <u, J v> from backward against finite differences along v."""
     rng = generator()
-    outs = _outputs(fn, inputs)
     u = rng.standard_normal(sum(o.numel() for o in outs))
     analytic = _analytic_vjp(outs, wrt, u)
     for k, (x, g, name) in enumerate(zip(wrt, analytic, names)):
@@ -122,6 +122,7 @@ def _projected_mismatch(
 def _full_mismatch(
     fn: Callable[..., Any],
     inputs: Sequence[Any],
+    outs: tuple[Tensor, ...],
     wrt: list[Tensor],
     names: list[str],
     eps: float,
@@ -129,7 +130,6 @@ def _full_mismatch(
     rtol: float,
 ) -> Mismatch | None:
     """Full Jacobians: rows from backward (one per output element), columns from differences."""
-    outs = _outputs(fn, inputs)
     n_out = sum(o.numel() for o in outs)
     analytic_rows: list[list[np.ndarray]] = [[] for _ in wrt]
     for k in range(n_out):
@@ -161,16 +161,18 @@ def _full_mismatch(
 
 def _mismatch(
     fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: float, rtol: float, fast_mode: bool | None
-) -> Mismatch | None:
+) -> tuple[Mismatch | None, tuple[Tensor, ...]]:
+    """The first disagreement between analytic and numeric derivatives (None if none), and fn's outputs."""
     wrt = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
     if not wrt:
         raise ValueError("gradcheck: no input requires grad; pass tensors with requires_grad=True")
-    n_out = sum(o.numel() for o in _outputs(fn, inputs))
+    outs = _outputs(fn, inputs)
+    n_out = sum(o.numel() for o in outs)
     if fast_mode is None:
         fast_mode = n_out > FULL_JACOBIAN_LIMIT or max(x.numel() for x in wrt) > FULL_JACOBIAN_LIMIT
     names = [f"input {i} (shape {tuple(x.shape)})" for i, x in enumerate(inputs) if any(x is w for w in wrt)]
     compare = _projected_mismatch if fast_mode else _full_mismatch
-    return compare(fn, inputs, wrt, names, eps, atol, rtol)
+    return compare(fn, inputs, outs, wrt, names, eps, atol, rtol), outs
 
 
 def gradcheck(
@@ -196,12 +198,12 @@ def gradcheck(
     from .culprit import culprit_report, precision_report  # (they check ops with this module's comparisons)
 
     inputs = _as_inputs(inputs)
-    found = _mismatch(fn, inputs, eps, atol, rtol, fast_mode)
+    found, outs = _mismatch(fn, inputs, eps, atol, rtol, fast_mode)
     if found is not None:
         if not raise_exception:
             return False
         return _fail(f"gradcheck: {found.message}\n{culprit_report(fn, inputs, eps, atol, rtol)}", True)
-    lost = precision_report(fn, inputs)  # a float64 check of a gradient computed in float32 proves little
+    lost = precision_report(fn, inputs, outs)  # a float64 check of a gradient computed in float32 proves little
     if lost is not None:
         return _fail(f"gradcheck: {lost}", raise_exception)
     return True
