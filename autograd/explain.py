@@ -84,10 +84,11 @@ def explain_backward(root: Tensor, gradient: Any = None, params: Any = None) -> 
         GRAD_ENABLED.set(previous)
 
 
-def _tensor_edges(node: Function) -> list[tuple[Any, int]]:
-    """(node or leaf tensor, output index) per tensor input, as `next_functions` lists them (None: no gradient)."""
+def _tensor_edges(node: Function) -> list[tuple[int, Any, int]]:
+    """(argument position, node or leaf tensor, output index) per tensor input, as `next_functions` lists
+    them (None: no gradient)."""
     edges = node._edges
-    return [(edges[i], edges[i + 1]) for i in range(0, len(edges), 2) if edges[i + 1] != NOT_A_TENSOR]
+    return [(i // 2, edges[i], edges[i + 1]) for i in range(0, len(edges), 2) if edges[i + 1] != NOT_A_TENSOR]
 
 
 def _leaf_paths(root_node: Function) -> dict[int, int]:
@@ -96,7 +97,7 @@ def _leaf_paths(root_node: Function) -> dict[int, int]:
     paths: dict[int, int] = {}
     while stack:
         node = stack.pop()
-        for child, _ in _tensor_edges(node):
+        for _, child, _ in _tensor_edges(node):
             if isinstance(child, Tensor):
                 paths[id(child)] = paths.get(id(child), 0) + 1
             elif child is not None and id(child) not in seen:
@@ -154,15 +155,11 @@ def _run(root: Tensor, start: np.ndarray) -> list[BackwardStep]:
         arrived = grads[0] if node._output_meta is None else tuple(all_output_grads(node, grads))
         outputs = call_backward(node, grads)
         edges = _tensor_edges(node)
-        tensor_positions = [i for i in range(0, len(node._edges), 2) if node._edges[i + 1] != NOT_A_TENSOR]
-        sent = tuple(
-            None if i // 2 >= len(outputs) or outputs[i // 2] is None else np.asarray(outputs[i // 2])
-            for i in tensor_positions
-        )
+        sent = tuple(None if k >= len(outputs) or outputs[k] is None else np.asarray(outputs[k]) for k, _, _ in edges)
         state.steps.append(
             BackwardStep(node, node.name(), _as_arrays(arrived), sent, rule_of(node), _broadcast_note(arrived, sent))
         )
-        for (child, nr), g in zip(edges, sent):
+        for (_, child, nr), g in zip(edges, sent):
             if child is not None:
                 state.send(child, nr, g)
     return state.steps
