@@ -45,41 +45,6 @@ def _default_init(weight: Parameter, bias: Parameter | None, fan_in: int) -> Non
         init.uniform_(bias, -bound, bound)
 
 
-def _set_channels(layer: Any, name: str, in_channels: int, out_channels: int, groups: int) -> None:
-    """A convolution's channel counts and groups, checked as PyTorch checks them."""
-    layer.in_channels = _positive_int(name, "in_channels", in_channels)
-    layer.out_channels = _positive_int(name, "out_channels", out_channels)
-    layer.groups = _positive_int(name, "groups", groups)
-    if in_channels % groups or out_channels % groups:
-        raise ValueError(
-            f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
-            f"by groups ({groups})"
-        )
-
-
-def _add_kernels(layer: Any, weight_shape: tuple[int, ...], bias: bool, dtype: Any) -> None:
-    """A convolution's `weight` (and `bias`, one per output channel, or None), initialised as PyTorch's."""
-    layer.weight = Parameter(autograd.empty(*weight_shape, dtype=dtype))
-    if bias:
-        layer.bias = Parameter(autograd.empty(layer.out_channels, dtype=dtype))
-    else:
-        layer.register_parameter("bias", None)
-    layer.reset_parameters()
-
-
-def _conv_repr(layer: Any, options: tuple[tuple[str, Any], ...]) -> str:
-    """PyTorch's convolution repr: channels, kernel and stride, then the options that differ from defaults."""
-    text = f"{layer.in_channels}, {layer.out_channels}, kernel_size={layer.kernel_size}, stride={layer.stride}"
-    for option, default in options:
-        if getattr(layer, option) != default:
-            text += f", {option}={getattr(layer, option)}"
-    if layer.groups != 1:
-        text += f", groups={layer.groups}"
-    if layer.bias is None:
-        text += ", bias=False"
-    return text
-
-
 class Linear(Module):
     """y = x @ weight.T + bias, with `weight` of shape (out_features, in_features).
 
@@ -114,7 +79,56 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
-class Conv2d(Module):
+class _Convolution(Module):
+    """What Conv2d and ConvTranspose2d share: channel checks, kernels, PyTorch's initialisation and repr."""
+
+    in_channels: int
+    out_channels: int
+    groups: int
+    kernel_size: tuple[int, int]
+    stride: tuple[int, int]
+    weight: Parameter
+    bias: Parameter | None
+    repr_options: tuple[tuple[str, Any], ...] = ()  # (option, default): shown in the repr when not the default
+
+    def _set_channels(self, name: str, in_channels: int, out_channels: int, groups: int) -> None:
+        self.in_channels = _positive_int(name, "in_channels", in_channels)
+        self.out_channels = _positive_int(name, "out_channels", out_channels)
+        self.groups = _positive_int(name, "groups", groups)
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both be divisible "
+                f"by groups ({groups})"
+            )
+
+    def _add_kernels(self, weight_shape: tuple[int, ...], bias: bool, dtype: Any) -> None:
+        self.weight = Parameter(autograd.empty(*weight_shape, dtype=dtype))
+        if bias:
+            self.bias = Parameter(autograd.empty(self.out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new kernels (and bias) with PyTorch's default initialisation (fan_in from the weight's
+        second dimension times the kernel's area, as PyTorch computes it for both layers)."""
+        fan_in = self.weight.shape[1] * self.kernel_size[0] * self.kernel_size[1]
+        _default_init(self.weight, self.bias, fan_in)
+
+    def extra_repr(self) -> str:
+        """`1, 6, kernel_size=(5, 5), stride=(1, 1)` and the options that differ from their defaults."""
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        for option, default in self.repr_options:
+            if getattr(self, option) != default:
+                text += f", {option}={getattr(self, option)}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class Conv2d(_Convolution):
     """2-D convolution (cross-correlation) of (N, C_in, H, W) images with learnable kernels.
 
     `weight` has shape (out_channels, in_channels / groups, kH, kW), `bias` (out_channels,);
@@ -124,11 +138,7 @@ class Conv2d(Module):
     (1, 6, 28, 28)
     """
 
-    in_channels: int
-    out_channels: int
-    groups: int
-    weight: Parameter
-    bias: Parameter | None
+    repr_options = (("padding", (0, 0)), ("dilation", (1, 1)))
 
     def __init__(
         self,
@@ -144,7 +154,7 @@ class Conv2d(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        _set_channels(self, "Conv2d", in_channels, out_channels, groups)
+        self._set_channels("Conv2d", in_channels, out_channels, groups)
         if padding_mode not in ("zeros", "reflect", "replicate", "circular"):
             raise ValueError(
                 f"padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', got {padding_mode!r}"
@@ -161,12 +171,7 @@ class Conv2d(Module):
             self.padding: tuple[int, int] | str = padding
         else:
             self.padding = _pair("Conv2d", "padding", padding, 0)
-        _add_kernels(self, (out_channels, in_channels // groups) + self.kernel_size, bias, dtype)
-
-    def reset_parameters(self) -> None:
-        """Draw new kernels (and bias) with PyTorch's default initialisation."""
-        fan_in = (self.in_channels // self.groups) * self.kernel_size[0] * self.kernel_size[1]
-        _default_init(self.weight, self.bias, fan_in)
+        self._add_kernels((out_channels, in_channels // groups) + self.kernel_size, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """Convolve (N, C_in, H, W) (or unbatched (C_in, H, W)) images: (N, C_out, H_out, W_out)."""
@@ -176,12 +181,8 @@ class Conv2d(Module):
             return F.conv2d(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
-    def extra_repr(self) -> str:
-        """`1, 6, kernel_size=(5, 5), stride=(1, 1)` and the options that differ from their defaults."""
-        return _conv_repr(self, (("padding", (0, 0)), ("dilation", (1, 1))))
 
-
-class ConvTranspose2d(Module):
+class ConvTranspose2d(_Convolution):
     """Transposed 2-D convolution (the gradient of a convolution with respect to its input), as PyTorch's.
 
     `weight` has shape (in_channels, out_channels / groups, kH, kW), `bias` (out_channels,); initialised as
@@ -192,11 +193,7 @@ class ConvTranspose2d(Module):
     (1, 8, 14, 14)
     """
 
-    in_channels: int
-    out_channels: int
-    groups: int
-    weight: Parameter
-    bias: Parameter | None
+    repr_options = (("padding", (0, 0)), ("dilation", (1, 1)), ("output_padding", (0, 0)))
 
     def __init__(
         self,
@@ -214,7 +211,7 @@ class ConvTranspose2d(Module):
     ) -> None:
         super().__init__()
         name = "ConvTranspose2d"
-        _set_channels(self, name, in_channels, out_channels, groups)
+        self._set_channels(name, in_channels, out_channels, groups)
         if padding_mode != "zeros":
             raise ValueError(f"{name}: only padding_mode 'zeros' is supported (as PyTorch), got {padding_mode!r}")
         self.padding_mode = padding_mode
@@ -223,12 +220,7 @@ class ConvTranspose2d(Module):
         self.padding = _pair(name, "padding", padding, 0)
         self.output_padding = _pair(name, "output_padding", output_padding, 0)
         self.dilation = _pair(name, "dilation", dilation, 1)
-        _add_kernels(self, (in_channels, out_channels // groups) + self.kernel_size, bias, dtype)
-
-    def reset_parameters(self) -> None:
-        """Draw new kernels (and bias) with PyTorch's default initialisation."""
-        fan_in = (self.out_channels // self.groups) * self.kernel_size[0] * self.kernel_size[1]
-        _default_init(self.weight, self.bias, fan_in)
+        self._add_kernels((in_channels, out_channels // groups) + self.kernel_size, bias, dtype)
 
     def forward(self, input: Tensor, output_size: Any = None) -> Tensor:  # noqa: A002
         """(N, C_in, H, W) to (N, C_out, H_out, W_out); `output_size` picks the output_padding that gives it."""
@@ -243,10 +235,6 @@ class ConvTranspose2d(Module):
         return F.conv_transpose2d(
             input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
         )
-
-    def extra_repr(self) -> str:
-        """`16, 8, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1)` and the options that differ from defaults."""
-        return _conv_repr(self, (("padding", (0, 0)), ("dilation", (1, 1)), ("output_padding", (0, 0))))
 
 
 class _Pool2d(Module):
