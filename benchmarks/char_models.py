@@ -57,15 +57,19 @@ def load_models(framework: str) -> ModuleType:
     return module
 
 
-def build(kind: str) -> Any:
-    """A fresh engine model of `kind` ("gpt" or "lstm"), with the engine's default initialisation."""
-    import autograd
-
-    models = load_models(ENGINE)
-    autograd.manual_seed(0)
+def model_of(models: ModuleType, kind: str) -> Any:
+    """The benchmark's model of `kind` ("gpt" or "lstm") from `models` (the file on either framework)."""
     if kind == "gpt":
         return models.GPT(models.GPTConfig(VOCABULARY, block_size=CONTEXT, n_layer=2, n_head=4, n_embd=64))
     return models.LSTMLanguageModel(VOCABULARY, embedding_dim=64, hidden_size=128, num_layers=2)
+
+
+def build(kind: str) -> Any:
+    """A fresh engine model of `kind`, with the engine's default initialisation from seed 0."""
+    import autograd
+
+    autograd.manual_seed(0)
+    return model_of(load_models(ENGINE), kind)
 
 
 def batch() -> tuple[np.ndarray, np.ndarray]:
@@ -106,10 +110,7 @@ def torch_setup(kind: str) -> Step:
     import torch
 
     models = load_models(TORCH)
-    if kind == "gpt":
-        model = models.GPT(models.GPTConfig(VOCABULARY, block_size=CONTEXT, n_layer=2, n_head=4, n_embd=64))
-    else:
-        model = models.LSTMLanguageModel(VOCABULARY, embedding_dim=64, hidden_size=128, num_layers=2)
+    model = model_of(models, kind)
     weights = {k: torch.from_numpy(v.numpy().copy()) for k, v in build(kind).state_dict().items()}
     model.load_state_dict(weights)
     x, y = (torch.from_numpy(a) for a in batch())
