@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd
 
@@ -142,3 +144,20 @@ def test_a_user_function_may_return_tensors_from_backward():
     x = autograd.tensor([1.0, 2.0], requires_grad=True)
     Twice.apply(x).sum().backward()
     assert type(x.grad.numpy()) is np.ndarray and x.grad.tolist() == [2.0, 2.0]
+
+
+@given(
+    n_rows=st.integers(1, 6),
+    ids=st.lists(st.integers(-6, 5), max_size=12),
+    width=st.integers(1, 3),
+    seed=st.integers(0, 99),
+)
+def test_sorted_row_sums_equal_numpys_add_at(n_rows: int, ids: list[int], width: int, seed: int) -> None:
+    from autograd.ops.getitem import add_at_rows
+
+    rows = np.array([i % n_rows - (n_rows if i < 0 else 0) for i in ids], dtype=np.int64)
+    values = np.random.default_rng(seed).normal(size=(len(rows), width))
+    fast, general = np.zeros((n_rows, width)), np.zeros((n_rows, width))
+    add_at_rows(fast, rows, values)
+    np.add.at(general, rows, values)
+    np.testing.assert_allclose(fast, general, rtol=1e-12, atol=1e-12)
