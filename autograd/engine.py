@@ -86,20 +86,37 @@ class GraphTask:
     `autograd.grad` captures the gradients reaching its `inputs` instead of accumulating
     them (`capturing`); `backward(inputs=...)` accumulates only into those. Either way
     only the nodes from which one of them can be reached run (`needed`).
+
+    Speed trick, a plain pass starts lean: what only `grad()`, `inputs=`, several roots or leaf
+    hooks use is a class default until a pass sets it, and one root that is not a leaf goes
+    straight into the buffers and the ready nodes (tiny graph: 10.5 -> 9.6 us a step).
     """
 
-    __slots__ = ("buffers", "ready", "retain_graph", "leaf_grads", "targets", "needed", "captured", "capturing")
+    __slots__ = ("buffers", "ready", "retain_graph", "__dict__")
+    leaf_grads: dict[Tensor, Any] | None = None  # leaves whose gradients are summed until the pass ends
+    targets: dict[Any, list[tuple[int, int]]] | None = None  # node or leaf -> [(output_nr, slot)]
+    needed: set[Any] | None = None
+    captured: list[Any] = []  # noqa: RUF012 (read only: a pass that captures sets its own list)
+    capturing = False
 
     def __init__(
         self, roots: Sequence[Tensor], gradients: Sequence[Any], retain_graph: bool, wanted: Any, capturing: bool
     ) -> None:
         self.retain_graph = retain_graph
-        self.capturing = capturing
         self.buffers: dict[Function, list[Any]] = {}  # node -> the gradient of each of its outputs, summed so far
-        self.leaf_grads: dict[Tensor, Any] = {}  # leaves whose gradients are summed until the pass ends
-        self.targets: dict[Any, list[tuple[int, int]]] | None = None  # node or leaf -> [(output_nr, slot)]
-        self.needed: set[Any] | None = None
-        self.captured: list[Any] = []
+        if len(roots) == 1 and wanted is None and type(roots[0]) is Tensor and roots[0].grad_fn is not None:
+            root = roots[0]
+            check_root(root)
+            node = root.grad_fn
+            self.buffers[node] = [None] * root._output_nr + [root_gradient(root, gradients[0])]
+            self.ready = ReadyNodes(())
+            self.ready.follow = node
+            return
+        self.start(roots, gradients, wanted, capturing)
+
+    def start(self, roots: Sequence[Tensor], gradients: Sequence[Any], wanted: Any, capturing: bool) -> None:
+        """The general start: several roots, a leaf as a root, or tensors wanted by `grad()` or `inputs=`."""
+        self.capturing = capturing
         root_nodes: list[Function] = []
         for root, gradient in zip(roots, gradients):
             check_root(root)
@@ -119,6 +136,8 @@ class GraphTask:
 
     def hold_leaf_gradient(self, leaf: Tensor, g: Any) -> None:
         """Sum a leaf's gradients until the pass ends: its hooks see the total, or `grad()` captures it."""
+        if self.leaf_grads is None:
+            self.leaf_grads = {}
         old = self.leaf_grads.get(leaf)
         self.leaf_grads[leaf] = g if old is None else old + g
 
@@ -134,7 +153,7 @@ class GraphTask:
     def finish_leaves(self) -> None:
         """Accumulate (or capture) the gradients held back for leaves."""
         targets = self.targets
-        for leaf, total in self.leaf_grads.items():
+        for leaf, total in (self.leaf_grads or {}).items():
             if targets is None:
                 accumulate_grad(leaf, total)
                 continue
@@ -246,8 +265,7 @@ def run_backward(
     wanted = capture if capture is not None else inputs
     if isinstance(wanted, Tensor):
         wanted = (wanted,)
-    previous_mode = GRAD_ENABLED.get()
-    GRAD_ENABLED.set(create_graph)  # this thread only: a recorded pass under create_graph, none otherwise
+    mode = GRAD_ENABLED.set(create_graph)  # this thread only: a recorded pass under create_graph, none otherwise
     try:
         retain = create_graph if retain_graph is None else retain_graph
         task = GraphTask(roots, gradients, retain, wanted, capture is not None)
@@ -257,7 +275,7 @@ def run_backward(
                 if g is not None and t.grad_fn is not None:
                     accumulate_grad(t, g)
     finally:
-        GRAD_ENABLED.set(previous_mode)
+        GRAD_ENABLED.reset(mode)
     if capture is None:
         return None
     result = captured_gradients(wanted, task.captured, allow_unused)

@@ -49,6 +49,7 @@ def needs_input_grad_flags(mask: int) -> tuple[bool, ...]:
 # Speed trick, the shared flags table: one `needs_input_grad` tuple per pattern of up to 8
 # inputs, looked up by the mask `apply` builds, instead of a new tuple per node.
 NEEDS_INPUT_GRAD = [needs_input_grad_flags(mask) if mask else () for mask in range(1 << 9)]
+NO_GRAD_TWO = NEEDS_INPUT_GRAD[4]
 
 # A node's edges say where each input's gradient goes: to the node that made the input, or,
 # for a leaf, to the leaf tensor itself (PyTorch's AccumulateGrad node is made only for
@@ -85,13 +86,66 @@ def _remembering_input_meta(forward: Any) -> Callable[..., Any]:
     return forward_noting_inputs
 
 
+def record_inputs(node: Function, args: tuple) -> tuple[list[Any], bool]:
+    """The arrays forward takes, one per argument; when grad mode is on and some Tensor input requires grad,
+    the node's edges, creation number and `needs_input_grad` are set and True comes back (it is recorded)."""
+    arrays = []
+    edges: list[Any] = []
+    mask = 1  # NEEDS_INPUT_GRAD's index: a leading 1, then one bit per input that needs a gradient
+    recording = _grad_enabled()
+    records = False
+    for a in args:
+        mask <<= 1
+        if isinstance(a, Tensor):
+            arrays.append(a._data)
+            if recording and a._requires_grad:
+                mask |= 1
+                records = True
+                edges += (a.grad_fn or a, a._output_nr)  # the node that made it; for a leaf, the leaf itself
+            else:
+                edges += NO_EDGE
+        else:  # a number, array or anything else is a constant; a NumPy scalar acts as a Python number
+            arrays.append(a.item() if isinstance(a, _GENERIC) and a.dtype.kind in "fiu" else a)
+            edges += CONSTANT_EDGE
+    node.needs_input_grad = NEEDS_INPUT_GRAD[mask] if mask < 512 else needs_input_grad_flags(mask)
+    if records:
+        node._edges = tuple(edges)
+        node._seq = next(EVENT_ORDER)
+    return arrays, records
+
+
+def record_two_tensors(node: Function, a: Tensor, b: Tensor) -> bool:
+    """`record_inputs` for the commonest call, two Tensors, in grad mode.
+
+    Speed trick, two tensors without the loop: a binary op on tensors (a * b, a + b, ...) reads its two
+    inputs without building lists (tiny graph: 1.72 -> ... us an op).
+    """
+    need_a = a._requires_grad
+    need_b = b._requires_grad
+    if not (need_a or need_b):
+        return False
+    node.needs_input_grad = NEEDS_INPUT_GRAD[4 | need_a << 1 | need_b]
+    node._edges = (
+        (a.grad_fn or a) if need_a else None,
+        a._output_nr if need_a else 0,
+        (b.grad_fn or b) if need_b else None,
+        b._output_nr if need_b else 0,
+    )
+    node._seq = next(EVENT_ORDER)
+    return True
+
+
+def differentiable(node: Function, out: Any) -> bool:
+    """Whether a user Function's output gets a gradient (not marked by mark_non_differentiable)."""
+    return not (node._non_differentiable and id(out) in node._non_differentiable)
+
+
 class Function:
     """Base class of every op and of user-written differentiable functions."""
 
     __slots__ = (
         "_edges",
         "needs_input_grad",
-        "_inputs",
         "_saved",
         "_saved_refs",
         "_pre_hooks",
@@ -107,10 +161,17 @@ class Function:
     # arrays (Tensors under create_graph), so the backward pass calls them directly and checks
     # what comes back only for Functions written outside autograd/ops/ (4% of a two-layer step's bytecode).
     _trusted_backward = False
+    # Speed trick, outputs looked for only where they may be saved: an op that saves its own output
+    # (exp, tanh, ...) says so, and only then does `apply` look for the output among what was saved,
+    # to hold it weakly for the in-place check and create_graph (a tiny graph's mul: 120 ns saved).
+    # Functions written outside autograd/ops/ may always save theirs.
+    saves_output = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._trusted_backward = cls.__module__.startswith("autograd.ops.")
+        if not cls._trusted_backward:
+            cls.saves_output = True
         if not cls._trusted_backward and "forward" in cls.__dict__:
             cls.forward = staticmethod(_remembering_input_meta(cls.__dict__["forward"]))  # type: ignore[method-assign]
 
@@ -118,7 +179,6 @@ class Function:
 
     _edges: tuple[Any, ...]  # flat (node or leaf tensor, output index) pairs, one per forward input
     needs_input_grad: tuple[bool, ...]
-    _inputs: Any  # the arguments of apply, while forward runs; then None
     _saved: Any  # what forward saved (None: nothing; FREED: freed by a backward pass)
     _saved_refs: Any  # when an array was saved: the inputs, plus a SavedOutput if an output was saved
     _pre_hooks: dict[int, dict[int, Callable]] | None
@@ -153,44 +213,34 @@ class Function:
     def apply(cls, *args: Any) -> Any:
         """Run the op on Tensors, arrays and numbers; record it when grad mode is on and an input needs a gradient."""
         node = _new(cls)
-        node._inputs = args  # while forward runs, so save_for_backward can find the tensor behind an array
         node._saved = node._saved_refs = node._pre_hooks = node._output_meta = None
-        arrays = []
-        edges: list[Any] = []
-        mask = 1  # NEEDS_INPUT_GRAD's index: a leading 1, then one bit per input that needs a gradient
-        recording = _grad_enabled()
-        records = False
-        for a in args:
-            mask <<= 1
-            if isinstance(a, Tensor):
-                arrays.append(a._data)
-                if recording and a._requires_grad:
-                    mask |= 1
-                    records = True
-                    edges += (a.grad_fn or a, a._output_nr)  # the node that made it; for a leaf, the leaf itself
-                else:
-                    edges += NO_EDGE
-            else:  # a number, array or anything else is a constant; a NumPy scalar acts as a Python number
-                arrays.append(a.item() if isinstance(a, _GENERIC) and a.dtype.kind in "fiu" else a)
-                edges += CONSTANT_EDGE
-        node.needs_input_grad = NEEDS_INPUT_GRAD[mask] if mask < 512 else needs_input_grad_flags(mask)
-        if records:
-            node._edges = tuple(edges)
-            node._seq = next(EVENT_ORDER)
+        if len(args) == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor:
+            a, b = args
+            arrays: Any = (a._data, b._data)
+            records = record_two_tensors(node, a, b) if _grad_enabled() else False
+            if not records:
+                node.needs_input_grad = NO_GRAD_TWO
+        else:
+            arrays, records = record_inputs(node, args)
         try:
             out = cls.forward(node, *arrays)
         except Exception as error:
-            node._inputs = None
             raise forward_error(cls, error, arrays) from None
-        node._inputs = None
+        if node._saved_refs is not None:  # an array was saved: keep the inputs, to find the tensor behind one
+            node._saved_refs = args
         if type(out) is not _ndarray:  # a NumPy scalar (a 0-d result), a tuple (several outputs), or a user's Tensor
             if type(out) is tuple:
                 return wrap_outputs(node, out, records, args)
             if isinstance(out, Tensor):
                 out = out._data
-        if records and out.dtype.kind == "f" and not (node._non_differentiable and id(out) in node._non_differentiable):
-            t = _make(out, True, node)
-            if node._saved_refs is not None:  # an array was saved, maybe the output itself
+        if records and out.dtype.kind == "f" and (cls._trusted_backward or differentiable(node, out)):
+            t = _new(Tensor)  # Tensor._make(out, True, node), without the call
+            t._data = out
+            t._grad = t._hooks = None
+            t._requires_grad = True
+            t.grad_fn = node
+            t._output_nr = 0
+            if node._saved_refs is not None and cls.saves_output:  # the output may be among what was saved
                 saved_tensors.hold_saved_output(node, t)
             if Anomaly.enabled:
                 anomaly.record_creation(node, out, args)
@@ -210,7 +260,6 @@ class Function:
             if isinstance(a, Tensor):
                 return cls.apply(*args)
         node = _new(cls)
-        node._inputs = ()
         node._saved = None
         mask = 1 << len(args)
         node.needs_input_grad = NEEDS_INPUT_GRAD[mask] if mask < 512 else needs_input_grad_flags(mask)
@@ -244,7 +293,7 @@ class Function:
         self._saved_refs = None  # None: only numbers and Nones saved, nothing to check
         for v in values:
             if v is not None and type(v) not in _PYTHON_NUMBERS:  # (np.float64 subclasses float: not these)
-                self._saved_refs = self._inputs
+                self._saved_refs = True  # apply puts the inputs here after forward
                 break
 
     @property

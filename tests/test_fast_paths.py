@@ -161,3 +161,54 @@ def test_sorted_row_sums_equal_numpys_add_at(n_rows: int, ids: list[int], width:
     add_at_rows(fast, rows, values)
     np.add.at(general, rows, values)
     np.testing.assert_allclose(fast, general, rtol=1e-12, atol=1e-12)
+
+
+def _recorded_inputs(node_class, a, b):
+    """(needs_input_grad, edges) as the two-tensor path records them, and as the general loop does."""
+    from autograd.function import record_inputs, record_two_tensors
+
+    fast, general = object.__new__(node_class), object.__new__(node_class)
+    if not record_two_tensors(fast, a, b):
+        return None
+    _, recorded = record_inputs(general, (a, b))
+    assert recorded
+    return (fast.needs_input_grad, fast._edges), (general.needs_input_grad, general._edges)
+
+
+@pytest.mark.parametrize("a_grad", [False, True, "non-leaf"])
+@pytest.mark.parametrize("b_grad", [False, True, "non-leaf"])
+def test_two_tensor_inputs_are_recorded_as_the_general_loop_records_them(a_grad, b_grad):
+    from autograd.ops.mul import Mul
+
+    def make(kind):
+        t = autograd.tensor([1.0, 2.0], requires_grad=bool(kind))
+        return t.split(1)[1] if kind == "non-leaf" else t  # output 1 of a node: an edge with output index 1
+
+    a, b = make(a_grad), make(b_grad)
+    recorded = _recorded_inputs(Mul, a, b)
+    if not (a_grad or b_grad):
+        assert recorded is None
+    else:
+        fast, general = recorded
+        assert fast == general
+
+
+def test_a_saved_output_changed_in_place_is_caught():
+    x = autograd.tensor([0.5, 1.0], requires_grad=True)
+    y = x.tanh()
+    with autograd.no_grad():
+        y.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        y.sum().backward()
+
+
+@pytest.mark.parametrize("shape", [(), (3,)])
+def test_later_gradients_add_into_the_grad_the_user_holds(shape):
+    """The quick path for a gradient of the kind .grad holds (a NumPy scalar, or an array of its shape)."""
+    x = autograd.tensor(np.full(shape, 2.0, dtype=np.float32), requires_grad=True)
+    (x * x).sum().backward()
+    held = x.grad
+    (x * x * 3).sum().backward()
+    assert x.grad is held
+    assert x.grad.dtype == autograd.float32
+    np.testing.assert_array_equal(held.numpy(), np.full(shape, 4.0 + 12.0, dtype=np.float32))

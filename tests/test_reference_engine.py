@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import arrays, broadcastable_shapes, nonzero_arrays, positive_arrays, shapes
 
@@ -486,6 +486,19 @@ def test_every_op_gives_the_same_values_and_gradients_in_both_engines(
     op: type[Function], data: st.DataObject, seed: int
 ) -> None:
     assert_engines_agree(op, CASES[op](data), seed)
+
+
+@pytest.mark.parametrize("op", sorted(CASES, key=lambda c: c.__name__), ids=lambda c: c.__name__)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_an_op_that_saves_its_output_says_so(op: type[Function], data: st.DataObject) -> None:
+    """Only ops declaring `saves_output` have their output looked for among what they saved (the fast
+    engine's trick, see Function.saves_output): one saving it unannounced would lose its in-place check."""
+    out = op.apply(*fast_args(CASES[op](data)))
+    outs = out if isinstance(out, tuple) else (out,)
+    saved = [v for o in outs if o.grad_fn is not None for v in (o.grad_fn._saved or ())]
+    if any(v is o._data for o in outs for v in saved):
+        assert op.saves_output, f"{op.__name__} saves its output: give it saves_output = True"
 
 
 def test_every_op_class_is_checked_against_the_reference_engine() -> None:

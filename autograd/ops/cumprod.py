@@ -43,6 +43,7 @@ def _cumprod_grad(grad: Any, x: Any, out: Any, dim: int) -> Any:
 
 class Cumprod(Function):
     __slots__ = ("dim",)
+    saves_output = True  # forward saves its output
 
     @staticmethod
     def forward(ctx, x, dim):

@@ -13,6 +13,7 @@ from .exp import Exp
 
 class LogSoftmax(Function):
     __slots__ = ("dim",)
+    saves_output = True  # forward saves its output
 
     @staticmethod
     def forward(ctx, x, dim):

@@ -16,6 +16,7 @@ from .tangents import scaled, total
 
 class LogAddExp(Function):
     __slots__ = ("a_shape", "b_shape")
+    saves_output = True  # forward saves its output
 
     @staticmethod
     def forward(ctx, a, b):

@@ -15,6 +15,7 @@ from .exp import Exp
 
 class LogSumExp(Function):
     __slots__ = ("kept",)
+    saves_output = True  # forward saves its output
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):

@@ -50,6 +50,8 @@ class PowConstant(Function):
 class Pow(Function):
     """a ** b where the exponent is a tensor."""
 
+    saves_output = True  # forward saves its output
+
     __slots__ = ("a_shape", "b_shape")
 
     @staticmethod

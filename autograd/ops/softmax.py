@@ -12,6 +12,7 @@ from .dims import normalize_dim
 
 class Softmax(Function):
     __slots__ = ("dim",)
+    saves_output = True  # forward saves its output
 
     @staticmethod
     def forward(ctx, x, dim):

@@ -12,6 +12,7 @@ from .tangents import scaled
 
 class Sqrt(Function):
     __slots__ = ()
+    saves_output = True  # forward saves its output
 
     @staticmethod
     def forward(ctx, x):
