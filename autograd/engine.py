@@ -46,7 +46,7 @@ class ReadyNodes:
 
     __slots__ = ("heap", "follow")
 
-    def __init__(self, nodes: list[Function]) -> None:
+    def __init__(self, nodes: Sequence[Function]) -> None:
         self.heap: list[tuple[int, Function]] = []
         self.follow: Function | None = None
         for node in nodes:
