@@ -32,7 +32,8 @@ from .gradient_hints import shape_hint
 from .state import GRAD_ENABLED, Anomaly
 from .tensor import Tensor
 
-ONE = {np.dtype(t): t(1) for t in (np.float16, np.float32, np.float64)}  # a scalar root's starting gradient
+ONE = {t: t(1) for t in (np.float16, np.float32, np.float64)}  # a scalar root's starting gradient, by its type
+_new = object.__new__
 
 
 class ReadyNodes:
@@ -55,13 +56,7 @@ class ReadyNodes:
     def add(self, node: Function) -> None:
         """A node that just got its first gradient."""
         follow = self.follow
-        if follow is None:
-            self.follow = node
-        elif node._seq > follow._seq:
-            heappush(self.heap, (-follow._seq, follow))
-            self.follow = node
-        else:
-            heappush(self.heap, (-node._seq, node))
+        self.follow = node if follow is None else newer_first(self.heap, follow, node)
 
     def __iter__(self) -> Iterator[Function]:
         """The newest node holding a gradient, again and again, until none is left."""
@@ -78,6 +73,16 @@ class ReadyNodes:
                     yield heappushpop(heap, (-follow._seq, follow))[1]
                 else:
                     yield follow
+
+
+def newer_first(heap: list[tuple[int, Function]], follow: Function, node: Function) -> Function:
+    """Of the node to run next and a node that just got its first gradient, the newer: it runs next,
+    and the other waits in the heap."""
+    if node._seq > follow._seq:
+        heappush(heap, (-follow._seq, follow))
+        return node
+    heappush(heap, (-node._seq, node))
+    return follow
 
 
 class GraphTask:
@@ -104,18 +109,6 @@ class GraphTask:
     ) -> None:
         self.retain_graph = retain_graph
         self.buffers: dict[Function, list[Any]] = {}  # node -> the gradient of each of its outputs, summed so far
-        if len(roots) == 1 and wanted is None and type(roots[0]) is Tensor and roots[0].grad_fn is not None:
-            root = roots[0]
-            check_root(root)
-            node = root.grad_fn
-            self.buffers[node] = [None] * root._output_nr + [root_gradient(root, gradients[0])]
-            self.ready = ReadyNodes(())
-            self.ready.follow = node
-            return
-        self.start(roots, gradients, wanted, capturing)
-
-    def start(self, roots: Sequence[Tensor], gradients: Sequence[Any], wanted: Any, capturing: bool) -> None:
-        """The general start: several roots, a leaf as a root, or tensors wanted by `grad()` or `inputs=`."""
         self.capturing = capturing
         root_nodes: list[Function] = []
         for root, gradient in zip(roots, gradients):
@@ -133,6 +126,19 @@ class GraphTask:
             self.needed = nodes_reaching(root_nodes, set(self.targets))
             self.captured = [None] * len(wanted)
         self.ready = ReadyNodes(root_nodes)
+
+    @staticmethod
+    def from_root(root: Tensor, gradient: Any, retain_graph: bool) -> GraphTask:
+        """The task of a plain pass from one root that is not a leaf: no set-up beyond its first gradient."""
+        node = root.grad_fn
+        task = _new(GraphTask)
+        task.retain_graph = retain_graph
+        g = root_gradient(root, gradient)
+        task.buffers = {node: [g] if root._output_nr == 0 else [*([None] * root._output_nr), g]}
+        task.ready = ready = _new(ReadyNodes)
+        ready.heap = []
+        ready.follow = node
+        return task
 
     def hold_leaf_gradient(self, leaf: Tensor, g: Any) -> None:
         """Sum a leaf's gradients until the pass ends: its hooks see the total, or `grad()` captures it."""
@@ -214,16 +220,17 @@ def root_gradient(root: Tensor, gradient: Any) -> Any:
     Read inside the pass: a Tensor when the pass is recorded (create_graph), else an array.
     """
     if gradient is None:
+        data = root._data
+        one = ONE.get(type(data))  # a 0-d result held as a NumPy scalar
+        if one is not None:
+            return Tensor._make(one) if GRAD_ENABLED.get() else one
         if root._data.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for one-element outputs, but the output "
                 f"has shape {tuple(root.shape)}; pass gradient= (a tensor of that shape), "
                 "or reduce the output first, e.g. y.sum().backward()"
             )
-        data = root._data
-        g: Any = (
-            np.ones(data.shape, data.dtype) if type(data) is np.ndarray else ONE.get(data.dtype) or data.dtype.type(1)
-        )
+        g: Any = np.ones(data.shape, data.dtype) if type(data) is np.ndarray else data.dtype.type(1)
     else:
         g = gradient._data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=root.dtype)
         if tuple(g.shape) != tuple(root.shape):
@@ -268,7 +275,10 @@ def run_backward(
     mode = GRAD_ENABLED.set(create_graph)  # this thread only: a recorded pass under create_graph, none otherwise
     try:
         retain = create_graph if retain_graph is None else retain_graph
-        task = GraphTask(roots, gradients, retain, wanted, capture is not None)
+        if wanted is None and len(roots) == 1 and isinstance(roots[0], Tensor) and roots[0].grad_fn is not None:
+            task = GraphTask.from_root(roots[0], gradients[0], retain)
+        else:
+            task = GraphTask(roots, gradients, retain, wanted, capture is not None)
         execute(task)
         if wanted is not None and capture is None:  # backward(inputs=...): non-leaf inputs get their gradient now
             for t, g in zip(wanted, task.captured):
@@ -308,24 +318,35 @@ def linked_to_input(g: Any, t: Tensor) -> Any:
 
 
 def execute(task: GraphTask) -> None:
-    """Run the nodes, newest first, each once with the sum of its gradients, until none holds one."""
+    """Run the nodes, newest first, each once with the sum of its gradients, until none holds one.
+
+    The ready nodes are `task.ready`'s (see ReadyNodes), its `follow` and heap read here directly.
+    """
     buffers = task.buffers
     ready = task.ready
+    heap = ready.heap
+    follow = ready.follow
     filtered = task.targets is not None
+    direct = not (filtered or Anomaly.detect)  # the engine's own one-output ops are called directly
     retain_graph = task.retain_graph
-    checking = Anomaly.detect
-    for node in ready:
+    while True:
+        if follow is not None:
+            node, follow = follow, None
+            if heap and -heap[0][0] > node._seq:  # a newer node is waiting: it goes first
+                node = heappushpop(heap, (-node._seq, node))[1]
+        elif heap:
+            node = heappop(heap)[1]
+        else:
+            break
         grads = buffers.pop(node)
-        if node._pre_hooks:
-            run_pre_hooks(node, grads)
-        if filtered and task.skips(node, grads):
-            continue
-        if node._trusted_backward and node._output_meta is None and not checking:
-            outputs = node.backward(node, grads[0])  # the engine's own one-output ops, called directly
+        if direct and node._trusted_backward and node._output_meta is None and not node._pre_hooks:
+            outputs = node.backward(node, grads[0])
             if type(outputs) is not tuple:
                 outputs = (outputs,)
         else:
-            outputs = call_backward(node, grads)
+            outputs = run_node(task, node, grads)
+            if outputs is None:
+                continue
         if not retain_graph and node._saved is not None:
             node._saved = FREED  # free what forward saved: a second backward raises
             node._saved_refs = None
@@ -342,10 +363,20 @@ def execute(task: GraphTask) -> None:
                 add_gradient(buffers, child, nr, g)
             else:  # the child's first gradient: it will have to run
                 buffers[child] = [g] if nr == 0 else [*([None] * nr), g]
-                ready.add(child)
+                follow = child if follow is None else newer_first(heap, follow, child)
         g = outputs = None  # hold no gradient longer than its buffer does
     if task.leaf_grads:
         task.finish_leaves()
+
+
+def run_node(task: GraphTask, node: Function, grads: list[Any]) -> tuple[Any, ...] | None:
+    """A node's backward with everything around it: its pre-hooks, the filter of `grad()` and `inputs=`
+    (None: skipped), user backwards' checks and anomaly detection."""
+    if node._pre_hooks:
+        run_pre_hooks(node, grads)
+    if task.targets is not None and task.skips(node, grads):
+        return None
+    return call_backward(node, grads)
 
 
 def call_backward(node: Function, grads: list[Any]) -> tuple[Any, ...]:

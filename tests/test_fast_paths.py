@@ -212,3 +212,30 @@ def test_later_gradients_add_into_the_grad_the_user_holds(shape):
     assert x.grad is held
     assert x.grad.dtype == autograd.float32
     np.testing.assert_array_equal(held.numpy(), np.full(shape, 4.0 + 12.0, dtype=np.float32))
+
+
+@pytest.mark.parametrize("root_output", [0, 1])
+def test_a_backward_from_one_root_equals_the_general_start(root_output):
+    """`y.backward()` starts without the general set-up (one root, nothing wanted); `inputs=` takes the general one."""
+    rng = np.random.default_rng(4)
+    data = rng.standard_normal((2, 3))
+    gradient = autograd.tensor(rng.standard_normal((1, 3)))
+
+    def run(general: bool) -> np.ndarray:
+        x = autograd.tensor(data, requires_grad=True)
+        y = (x.tanh() * x + x.exp()).split(1)[root_output]  # a root that is output 1 of its node, too
+        if general:
+            autograd.backward([y], [gradient], inputs=[x])
+        else:
+            y.backward(gradient)
+        return x.grad.numpy()
+
+    np.testing.assert_array_equal(run(general=False), run(general=True))
+
+
+def test_a_scalar_root_starts_from_a_one_of_its_dtype():
+    for dtype in (autograd.float16, autograd.float32, autograd.float64):
+        x = autograd.tensor(1.5, dtype=dtype, requires_grad=True)
+        (x * 2).backward()
+        assert x.grad.dtype == dtype
+        assert x.grad.item() == 2.0
