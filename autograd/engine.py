@@ -269,7 +269,7 @@ def run_backward(
     are returned instead of accumulated into any `.grad`. With `inputs`, only those
     tensors' `.grad` are accumulated.
     """
-    wanted = capture if capture is not None else inputs
+    wanted: Any = capture if capture is not None else inputs
     if isinstance(wanted, Tensor):
         wanted = (wanted,)
     mode = GRAD_ENABLED.set(create_graph)  # this thread only: a recorded pass under create_graph, none otherwise
