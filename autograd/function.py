@@ -50,6 +50,7 @@ def needs_input_grad_flags(mask: int) -> tuple[bool, ...]:
 # inputs, looked up by the mask `apply` builds, instead of a new tuple per node.
 NEEDS_INPUT_GRAD = [needs_input_grad_flags(mask) if mask else () for mask in range(1 << 9)]
 NO_GRAD_TWO = NEEDS_INPUT_GRAD[4]
+TWO_INPUT_FLAGS = ((NO_GRAD_TWO, NEEDS_INPUT_GRAD[5]), (NEEDS_INPUT_GRAD[6], NEEDS_INPUT_GRAD[7]))  # [a][b]
 
 # A node's edges say where each input's gradient goes: to the node that made the input, or,
 # for a leaf, to the leaf tensor itself (PyTorch's AccumulateGrad node is made only for
@@ -124,7 +125,7 @@ def record_two_tensors(node: Function, a: Tensor, b: Tensor) -> bool:
     need_b = b._requires_grad
     if not (need_a or need_b):
         return False
-    node.needs_input_grad = NEEDS_INPUT_GRAD[4 | need_a << 1 | need_b]
+    node.needs_input_grad = TWO_INPUT_FLAGS[need_a][need_b]
     node._edges = (
         (a.grad_fn or a) if need_a else None,
         a._output_nr if need_a else 0,
@@ -214,7 +215,7 @@ class Function:
         """Run the op on Tensors, arrays and numbers; record it when grad mode is on and an input needs a gradient."""
         node = _new(cls)
         node._saved = node._saved_refs = node._pre_hooks = node._output_meta = None
-        if len(args) == 2 and type(args[0]) is Tensor and type(args[1]) is Tensor:
+        if len(args) == 2 and type(args[0]) is type(args[1]) is Tensor:
             a, b = args
             arrays: Any = (a._data, b._data)
             records = record_two_tensors(node, a, b) if _grad_enabled() else False
