@@ -236,6 +236,6 @@ def workloads(quick: bool, million: bool) -> list[Workload]:
             description="LeNet-style convnet, batch 64 of 1x32x32, cross-entropy, forward + backward",
             setups={ENGINE: engine_setup, NUMPY: numpy_setup, TORCH: torch_setup},
             engine_needs=ENGINE_NEEDS,
-            targets=(Target(2.0, TORCH),),
+            targets=(Target(1.1, TORCH),),
         )
     ]

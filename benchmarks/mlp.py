@@ -146,7 +146,7 @@ def workloads(quick: bool, million: bool) -> list[Workload]:
                 TORCH: lambda: torch_training(None),
             },
             engine_needs=ENGINE_NEEDS,
-            targets=(Target(1.15, NUMPY),),
+            targets=(Target(1.05, NUMPY),),
         ),
         Workload(
             name="mlp-minibatch",
@@ -157,7 +157,7 @@ def workloads(quick: bool, million: bool) -> list[Workload]:
                 TORCH: lambda: torch_training(BATCH),
             },
             engine_needs=ENGINE_NEEDS,
-            targets=(Target(2.0, NUMPY), Target(0.7, TORCH)),
+            targets=(Target(1.6, NUMPY), Target(0.35, TORCH)),
             per_what=f"epoch ({epoch_steps} steps)",
         ),
     ]

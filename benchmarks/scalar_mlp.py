@@ -158,6 +158,6 @@ def workloads(quick: bool, million: bool) -> list[Workload]:
             name="scalar-mlp",
             description="2->16->16->1 MLP of 0-d tensors (micrograd's demo), 100 samples, hinge loss, one step",
             setups={ENGINE: engine_setup, NUMPY: numpy_setup, TORCH: torch_setup, MICROGRAD: micrograd_setup},
-            targets=(Target(1.5, MICROGRAD),),
+            targets=(Target(0.8, MICROGRAD),),
         )
     ]

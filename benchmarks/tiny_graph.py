@@ -76,7 +76,7 @@ def workloads(quick: bool, million: bool) -> list[Workload]:
             name="tiny-graph",
             description="c = a*b + a; c.backward() on 0-d tensors, per iteration",
             setups={ENGINE: engine_setup, NUMPY: numpy_setup, TORCH: torch_setup, MICROGRAD: micrograd_setup},
-            targets=(Target(0.5, TORCH),),
+            targets=(Target(1.3, MICROGRAD),),
             per_what="iteration",
         )
     ]
