@@ -163,34 +163,35 @@ def test_sorted_row_sums_equal_numpys_add_at(n_rows: int, ids: list[int], width:
     np.testing.assert_allclose(fast, general, rtol=1e-12, atol=1e-12)
 
 
-def _recorded_inputs(node_class, a, b):
-    """(needs_input_grad, edges) as the two-tensor path records them, and as the general loop does."""
-    from autograd.function import record_inputs, record_two_tensors
-
-    fast, general = object.__new__(node_class), object.__new__(node_class)
-    if not record_two_tensors(fast, a, b):
-        return None
-    _, recorded = record_inputs(general, (a, b))
-    assert recorded
-    return (fast.needs_input_grad, fast._edges), (general.needs_input_grad, general._edges)
+def _tensor(kind):
+    """A tensor that needs no gradient, a leaf that does, or output 1 of a node (an edge with output index 1)."""
+    t = autograd.tensor([1.0, 2.0], requires_grad=bool(kind))
+    return t.split(1)[1] if kind == "non-leaf" else t
 
 
-@pytest.mark.parametrize("a_grad", [False, True, "non-leaf"])
-@pytest.mark.parametrize("b_grad", [False, True, "non-leaf"])
-def test_two_tensor_inputs_are_recorded_as_the_general_loop_records_them(a_grad, b_grad):
+@pytest.mark.parametrize("grad_mode", [True, False])
+@pytest.mark.parametrize(
+    "pattern", [("T", "T"), ("T", 2.0), ("T", 3), ("T", True), ("T",), ("T", np.float32(2.0)), (2.0, "T")]
+)
+@pytest.mark.parametrize("first", [False, True, "non-leaf"])
+@pytest.mark.parametrize("second", [False, True, "non-leaf"])
+def test_common_inputs_are_recorded_as_the_general_loop_records_them(grad_mode, pattern, first, second):
+    """read_inputs's quick paths (two Tensors; one Tensor, alone or with a number) against record_inputs."""
+    from autograd.function import read_inputs, record_inputs
     from autograd.ops.mul import Mul
 
-    def make(kind):
-        t = autograd.tensor([1.0, 2.0], requires_grad=bool(kind))
-        return t.split(1)[1] if kind == "non-leaf" else t  # output 1 of a node: an edge with output index 1
-
-    a, b = make(a_grad), make(b_grad)
-    recorded = _recorded_inputs(Mul, a, b)
-    if not (a_grad or b_grad):
-        assert recorded is None
-    else:
-        fast, general = recorded
-        assert fast == general
+    kinds = iter([first, second])
+    args = tuple(_tensor(next(kinds)) if p == "T" else p for p in pattern)
+    fast, general = object.__new__(Mul), object.__new__(Mul)
+    with autograd.set_grad_enabled(grad_mode):
+        fast_arrays, fast_records = read_inputs(fast, args)
+        general_arrays, general_records = record_inputs(general, args)
+    assert fast_records == general_records
+    assert fast.needs_input_grad == general.needs_input_grad
+    assert [type(a) for a in fast_arrays] == [type(a) for a in general_arrays]
+    assert all(f is g or f == g for f, g in zip(fast_arrays, general_arrays))
+    if general_records:
+        assert fast._edges == general._edges and fast._seq < general._seq  # both numbered, fast first
 
 
 def test_a_saved_output_changed_in_place_is_caught():
