@@ -93,8 +93,8 @@ class GraphTask:
     only the nodes from which one of them can be reached run (`needed`).
 
     Speed trick, a plain pass starts lean: what only `grad()`, `inputs=`, several roots or leaf
-    hooks use is a class default until a pass sets it, and one root that is not a leaf goes
-    straight into the buffers and the ready nodes (tiny graph: 10.5 -> 9.6 us a step).
+    hooks use is a class default until a pass sets it, and a pass from one root that is not a
+    leaf starts with `from_root`, its gradient straight into the buffers (1.5 -> 0.5 us a pass).
     """
 
     __slots__ = ("buffers", "ready", "retain_graph", "__dict__")
@@ -320,7 +320,9 @@ def linked_to_input(g: Any, t: Tensor) -> Any:
 def execute(task: GraphTask) -> None:
     """Run the nodes, newest first, each once with the sum of its gradients, until none holds one.
 
-    The ready nodes are `task.ready`'s (see ReadyNodes), its `follow` and heap read here directly.
+    Speed trick, the ready nodes in the loop: `task.ready`'s `follow` and heap (see ReadyNodes) are
+    read and updated here directly, not through its generator (a tiny graph's backward: 2.2k fewer
+    instructions, 5%).
     """
     buffers = task.buffers
     ready = task.ready

