@@ -70,6 +70,7 @@ _ndarray = np.ndarray
 _GENERIC = np.generic
 _grad_enabled = GRAD_ENABLED.get
 _PYTHON_NUMBERS = (int, float, bool)
+FLOAT_SCALARS = frozenset({np.float16, np.float32, np.float64})  # a 0-d result: floating without reading .dtype
 
 
 def _remembering_input_meta(forward: Any) -> Callable[..., Any]:
@@ -258,7 +259,11 @@ class Function:
                 return wrap_outputs(node, out, records, args)
             if isinstance(out, Tensor):
                 out = out._data
-        if records and out.dtype.kind == "f" and (cls._trusted_backward or differentiable(node, out)):
+        if (
+            records
+            and (type(out) in FLOAT_SCALARS or out.dtype.kind == "f")
+            and (cls._trusted_backward or differentiable(node, out))
+        ):
             t = _new(Tensor)  # Tensor._make(out, True, node), without the call
             t._data = out
             t._grad = t._hooks = None
