@@ -49,8 +49,8 @@ def needs_input_grad_flags(mask: int) -> tuple[bool, ...]:
 # Speed trick, the shared flags table: one `needs_input_grad` tuple per pattern of up to 8
 # inputs, looked up by the mask `apply` builds, instead of a new tuple per node.
 NEEDS_INPUT_GRAD = [needs_input_grad_flags(mask) if mask else () for mask in range(1 << 9)]
-NO_GRAD_TWO = NEEDS_INPUT_GRAD[4]
-TWO_INPUT_FLAGS = ((NO_GRAD_TWO, NEEDS_INPUT_GRAD[5]), (NEEDS_INPUT_GRAD[6], NEEDS_INPUT_GRAD[7]))  # [a][b]
+# The same tuples for `read_inputs`' common calls: two Tensors, by whether each needs a gradient ([a][b])...
+TWO_INPUT_FLAGS = ((NEEDS_INPUT_GRAD[4], NEEDS_INPUT_GRAD[5]), (NEEDS_INPUT_GRAD[6], NEEDS_INPUT_GRAD[7]))
 
 # A node's edges say where each input's gradient goes: to the node that made the input, or,
 # for a leaf, to the leaf tensor itself (PyTorch's AccumulateGrad node is made only for
@@ -61,7 +61,8 @@ TWO_INPUT_FLAGS = ((NO_GRAD_TWO, NEEDS_INPUT_GRAD[5]), (NEEDS_INPUT_GRAD[6], NEE
 NO_EDGE = (None, 0)  # the pair of a Tensor input that needs no gradient
 NOT_A_TENSOR = -1
 CONSTANT_EDGE = (None, NOT_A_TENSOR)  # the pair of a number or array input: not shown in next_functions
-ONE_TENSOR = (NEEDS_INPUT_GRAD[2], NEEDS_INPUT_GRAD[3], ())  # flags unrecorded, flags recorded, further edges
+# ... and a Tensor alone or followed by a number: (flags unrecorded, flags recorded, the edges after the Tensor's)
+ONE_TENSOR = (NEEDS_INPUT_GRAD[2], NEEDS_INPUT_GRAD[3], ())
 TENSOR_AND_CONSTANT = (NEEDS_INPUT_GRAD[4], NEEDS_INPUT_GRAD[6], CONSTANT_EDGE)
 
 _new = object.__new__
