@@ -12,21 +12,17 @@ and the dispatch to each node. micrograd's step is timed the same way when it is
 
 from __future__ import annotations
 
-import os
 import timeit
 from collections.abc import Callable
 from typing import Any
 
-for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-import autograd  # noqa: E402
-from autograd.accumulation import accumulate_grad  # noqa: E402
-from autograd.ops.add import Add  # noqa: E402
-from autograd.ops.mul import Mul  # noqa: E402
-from autograd.tensor import Tensor  # noqa: E402
+import autograd
+from autograd.accumulation import accumulate_grad
+from autograd.ops.add import Add
+from autograd.ops.mul import Mul
+from autograd.tensor import Tensor
 
 
 def nanoseconds(fn: Callable[[], Any], number: int = 20000, repeat: int = 7) -> float:
