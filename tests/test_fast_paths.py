@@ -240,3 +240,39 @@ def test_a_scalar_root_starts_from_a_one_of_its_dtype():
         (x * 2).backward()
         assert x.grad.dtype == dtype
         assert x.grad.item() == 2.0
+
+
+@given(
+    n=st.sampled_from([1, 255, 256, 1000]),
+    dtype=st.sampled_from([np.float16, np.float32, np.float64]),
+    bound=st.sampled_from([0, 0.5, -2, float("inf"), float("nan")]),
+    seed=st.integers(0, 2**16),
+)
+def test_limits_against_a_full_array_equal_numpys_against_the_number(n, dtype, bound, seed):
+    from autograd.ops.limits import at_least, at_most
+
+    x = (np.random.default_rng(seed).standard_normal(n) * 3).astype(dtype)
+    x[::7] = np.nan
+    x[1::11] = -np.inf
+    x[2::13] = np.inf
+    for fast, numpy_limit in ((at_least, np.maximum), (at_most, np.minimum)):
+        got, expected = fast(x, bound), numpy_limit(x, bound)
+        assert got.dtype == expected.dtype == dtype
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_limits_of_a_strided_view_equal_numpys():
+    from autograd.ops.limits import at_least, at_most
+
+    x = np.random.default_rng(0).standard_normal((40, 30)).astype(np.float32).T[::2]
+    np.testing.assert_array_equal(at_least(x, 0), np.maximum(x, 0))
+    np.testing.assert_array_equal(at_most(x, 0.25), np.minimum(x, 0.25))
+
+
+def test_relu_and_clamp_of_a_large_tensor_equal_numpys_limits():
+    x = np.random.default_rng(3).standard_normal((64, 100)).astype(np.float32)
+    x[0, :5] = [np.nan, -np.inf, np.inf, 0.0, -0.0]
+    t = autograd.tensor(x)
+    np.testing.assert_array_equal(t.relu().numpy(), np.maximum(x, 0))
+    np.testing.assert_array_equal(t.clamp(min=-0.5).numpy(), np.maximum(x, -0.5))
+    np.testing.assert_array_equal(t.clamp(max=0.5).numpy(), np.minimum(x, 0.5))

@@ -10,6 +10,7 @@ from ..function import Function
 from ..inplace import apply_inplace
 from ..registry import op
 from ..tensor import Tensor
+from .limits import at_least, at_most
 from .maximum import maximum, minimum
 from .tangents import scaled
 
@@ -27,9 +28,9 @@ class Clamp(Function):
             else:
                 ctx.mask = (x >= lo) & (x <= hi)
         if hi is None:
-            return np.maximum(x, lo)
+            return at_least(x, lo)
         if lo is None:
-            return np.minimum(x, hi)
+            return at_most(x, hi)
         return np.clip(x, lo, hi)
 
     @staticmethod

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..function import Function
 from ..inplace import apply_inplace
 from ..registry import op
 from ..tensor import Tensor
+from .limits import at_least
 from .tangents import scaled
 
 
@@ -16,7 +15,7 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.maximum(x, 0)
+        out = at_least(x, 0)
         if ctx.needs_input_grad[0]:
             ctx.mask = out != 0  # x > 0, and True at NaN (which passes its gradient on, as PyTorch's)
         return out
