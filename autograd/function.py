@@ -128,14 +128,21 @@ def read_inputs(node: Function, args: tuple) -> tuple[Any, bool]:
     """
     if len(args) == 2:
         a, b = args
-        if type(a) is Tensor:
-            if type(b) is Tensor:
+        if isinstance(a, Tensor):
+            if isinstance(b, Tensor):
                 return (a._data, b._data), record_two_tensors(node, a, b)
             if type(b) in _PYTHON_NUMBERS:
                 return (a._data, b), record_first_tensor(node, a, TENSOR_AND_CONSTANT)
-    elif len(args) == 1 and type(args[0]) is Tensor:
+    elif len(args) == 1 and isinstance(args[0], Tensor):
         a = args[0]
         return (a._data,), record_first_tensor(node, a, ONE_TENSOR)
+    elif len(args) == 3:
+        a, b, c = args
+        if isinstance(a, Tensor) and isinstance(b, Tensor):
+            if isinstance(c, Tensor):  # linear(x, weight, bias)
+                return (a._data, b._data, c._data), record_three_tensors(node, a, b, c, True)
+            if c is None or type(c) is str:  # linear(x, weight, None), mse_loss(x, y, "mean")
+                return (a._data, b._data, c), record_three_tensors(node, a, b, c, False)
     return record_inputs(node, args)
 
 
@@ -152,6 +159,28 @@ def record_two_tensors(node: Function, a: Tensor, b: Tensor) -> bool:
         a._output_nr if need_a else 0,
         (b.grad_fn or b) if need_b else None,
         b._output_nr if need_b else 0,
+    )
+    node._seq = next(EVENT_ORDER)
+    return True
+
+
+def record_three_tensors(node: Function, a: Tensor, b: Tensor, c: Any, c_is_tensor: bool) -> bool:
+    """`record_inputs` of two Tensors and a third argument, a Tensor (`c_is_tensor`) or a constant."""
+    if not _grad_enabled():
+        node.needs_input_grad = NEEDS_INPUT_GRAD[8]
+        return False
+    need_a, need_b = a._requires_grad, b._requires_grad
+    need_c = c_is_tensor and c._requires_grad
+    node.needs_input_grad = NEEDS_INPUT_GRAD[8 | need_a << 2 | need_b << 1 | need_c]
+    if not (need_a or need_b or need_c):
+        return False
+    node._edges = (
+        (a.grad_fn or a) if need_a else None,
+        a._output_nr if need_a else 0,
+        (b.grad_fn or b) if need_b else None,
+        b._output_nr if need_b else 0,
+        (c.grad_fn or c) if need_c else None,
+        c._output_nr if need_c else 0 if c_is_tensor else NOT_A_TENSOR,
     )
     node._seq = next(EVENT_ORDER)
     return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -169,18 +171,39 @@ def _tensor(kind):
     return t.split(1)[1] if kind == "non-leaf" else t
 
 
+INPUT_PATTERNS = [
+    ("T", "T"),
+    ("T", 2.0),
+    ("T", 3),
+    ("T", True),
+    ("T",),
+    ("T", np.float32(2.0)),
+    (2.0, "T"),
+    ("T", "T", "T"),
+    ("T", "T", None),
+    ("T", "T", "mean"),
+    ("T", "T", 2.0),
+    ("T", 2.0, "T"),
+]
+TENSOR_KINDS = [False, True, "non-leaf"]
+
+
 @pytest.mark.parametrize("grad_mode", [True, False])
 @pytest.mark.parametrize(
-    "pattern", [("T", "T"), ("T", 2.0), ("T", 3), ("T", True), ("T",), ("T", np.float32(2.0)), (2.0, "T")]
+    ("pattern", "kinds"),
+    [
+        (pattern, kinds)
+        for pattern in INPUT_PATTERNS
+        for kinds in itertools.product(TENSOR_KINDS, repeat=pattern.count("T"))
+    ],
 )
-@pytest.mark.parametrize("first", [False, True, "non-leaf"])
-@pytest.mark.parametrize("second", [False, True, "non-leaf"])
-def test_common_inputs_are_recorded_as_the_general_loop_records_them(grad_mode, pattern, first, second):
-    """read_inputs's quick paths (two Tensors; one Tensor, alone or with a number) against record_inputs."""
+def test_common_inputs_are_recorded_as_the_general_loop_records_them(grad_mode, pattern, kinds):
+    """read_inputs's quick paths (two Tensors, alone or with a third argument; one Tensor, alone or with a
+    number) against record_inputs, for each kind of tensor in each place."""
     from autograd.function import read_inputs, record_inputs
     from autograd.ops.mul import Mul
 
-    kinds = iter([first, second])
+    kinds = iter(kinds)
     args = tuple(_tensor(next(kinds)) if p == "T" else p for p in pattern)
     fast, general = object.__new__(Mul), object.__new__(Mul)
     with autograd.set_grad_enabled(grad_mode):
