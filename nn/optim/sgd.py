@@ -68,6 +68,9 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr = group["lr"]
             momentum = group["momentum"]
+            if momentum == 0 and group["weight_decay"] == 0 and not group["maximize"]:
+                plain_sgd_step(group["params"], lr)
+                continue
             dampening = group["dampening"]
             nesterov = group["nesterov"]
             for p, theta, g in self._gradients(group):
@@ -85,3 +88,16 @@ class SGD(Optimizer):
                 theta -= lr * g
                 increment_version(p)
         return loss
+
+
+def plain_sgd_step(params: list[Any], lr: float) -> None:
+    """θ = θ - lr * ∇ for each parameter with a gradient: SGD without momentum, weight decay or maximize.
+
+    Speed trick, the plain step in one loop: no generator, and the versions bumped in one call
+    (a minibatch MLP step's update: 14.7 -> ? us, six parameters).
+    """
+    updated = [p for p in params if p.grad is not None]
+    for p in updated:
+        theta = p.numpy(force=True)
+        theta -= lr * p.grad.numpy(force=True)
+    increment_version(updated)
