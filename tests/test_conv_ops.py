@@ -8,6 +8,8 @@ output pixel's contribution, added back where it came from).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 
 import autograd
 import nn
+from autograd.ops import conv2d as conv2d_module
 from autograd.ops.pooling import WindowScatter
 from autograd.ops.sliding_windows import SlidingWindows
 
@@ -184,6 +187,52 @@ def test_conv2d_gradients_match_finite_differences(c: ConvCase) -> None:
 @given(conv_cases())
 def test_conv2d_second_derivatives_match_finite_differences(c: ConvCase) -> None:
     assert autograd.gradgradcheck(lambda x, w, b: run_conv(c, x, w, b), [leaf(c.x), leaf(c.w), leaf(c.b)])
+
+
+@contextmanager
+def columns_order(batch_first: bool) -> Iterator[None]:
+    """Every conv2d layer takes its im2col columns batch-first (or batch-last), whatever its width."""
+    chosen = conv2d_module.BATCH_FIRST_FROM_WIDTH
+    conv2d_module.BATCH_FIRST_FROM_WIDTH = 0 if batch_first else 1 << 30
+    try:
+        yield
+    finally:
+        conv2d_module.BATCH_FIRST_FROM_WIDTH = chosen
+
+
+@pytest.mark.parametrize("batch_first", [True, False])
+@settings(max_examples=40)
+@given(c=conv_cases())
+def test_conv2d_and_its_gradients_match_the_reference_in_either_column_order(c: ConvCase, batch_first: bool) -> None:
+    x, w, b = leaf(c.x), leaf(c.w), leaf(c.b)
+    with columns_order(batch_first):
+        assert (
+            conv2d_module.batch_first(SlidingWindows(c.x.shape[2:], c.w.shape[2:], c.stride, (0,) * 4)) is batch_first
+        )
+        y = run_conv(c, x, w, b)
+        g = np.random.default_rng(1).standard_normal(y.shape)
+        y.backward(autograd.tensor(g))
+    expected_y, gx, gw, gb = reference_conv2d(c, g)
+    np.testing.assert_allclose(y.detach().numpy(), expected_y, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(x.grad.numpy(), gx, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(w.grad.numpy(), gw, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(b.grad.numpy(), gb, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("batch_first", [True, False])
+@settings(max_examples=5)
+@given(c=conv_cases())
+def test_conv2d_second_derivatives_match_finite_differences_in_either_column_order(
+    c: ConvCase, batch_first: bool
+) -> None:
+    with columns_order(batch_first):
+        assert autograd.gradgradcheck(lambda x, w, b: run_conv(c, x, w, b), [leaf(c.x), leaf(c.w), leaf(c.b)])
+
+
+def test_conv2d_takes_wide_layers_batch_first_and_narrow_ones_batch_last() -> None:
+    wide = SlidingWindows((32, 32), (5, 5), (1, 1), (0,) * 4)  # 28 wide: LeNet's first convolution
+    narrow = SlidingWindows((14, 14), (5, 5), (1, 1), (0,) * 4)  # 10 wide: its second
+    assert conv2d_module.batch_first(wide) and not conv2d_module.batch_first(narrow)
 
 
 def test_conv2d_third_derivative_matches_finite_differences() -> None:
