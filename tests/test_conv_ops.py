@@ -190,25 +190,22 @@ def test_conv2d_second_derivatives_match_finite_differences(c: ConvCase) -> None
 
 
 @contextmanager
-def columns_order(batch_first: bool) -> Iterator[None]:
-    """Every conv2d layer takes its im2col columns batch-first (or batch-last), whatever its width."""
-    chosen = conv2d_module.BATCH_FIRST_FROM_WIDTH
-    conv2d_module.BATCH_FIRST_FROM_WIDTH = 0 if batch_first else 1 << 30
+def columns_layout(per_image: bool) -> Iterator[None]:
+    """Every conv2d layer takes its im2col columns one matrix per image (or one for the batch), whatever its width."""
+    chosen = conv2d_module.PER_IMAGE_FROM_WIDTH
+    conv2d_module.PER_IMAGE_FROM_WIDTH = 0 if per_image else 1 << 30
     try:
         yield
     finally:
-        conv2d_module.BATCH_FIRST_FROM_WIDTH = chosen
+        conv2d_module.PER_IMAGE_FROM_WIDTH = chosen
 
 
-@pytest.mark.parametrize("batch_first", [True, False])
+@pytest.mark.parametrize("per_image", [True, False])
 @settings(max_examples=40)
 @given(c=conv_cases())
-def test_conv2d_and_its_gradients_match_the_reference_in_either_column_order(c: ConvCase, batch_first: bool) -> None:
+def test_conv2d_and_its_gradients_match_the_reference_in_either_columns_layout(c: ConvCase, per_image: bool) -> None:
     x, w, b = leaf(c.x), leaf(c.w), leaf(c.b)
-    with columns_order(batch_first):
-        assert (
-            conv2d_module.batch_first(SlidingWindows(c.x.shape[2:], c.w.shape[2:], c.stride, (0,) * 4)) is batch_first
-        )
+    with columns_layout(per_image):
         y = run_conv(c, x, w, b)
         g = np.random.default_rng(1).standard_normal(y.shape)
         y.backward(autograd.tensor(g))
@@ -219,20 +216,20 @@ def test_conv2d_and_its_gradients_match_the_reference_in_either_column_order(c: 
     np.testing.assert_allclose(b.grad.numpy(), gb, rtol=1e-10, atol=1e-10)
 
 
-@pytest.mark.parametrize("batch_first", [True, False])
+@pytest.mark.parametrize("per_image", [True, False])
 @settings(max_examples=5)
 @given(c=conv_cases())
-def test_conv2d_second_derivatives_match_finite_differences_in_either_column_order(
-    c: ConvCase, batch_first: bool
+def test_conv2d_second_derivatives_match_finite_differences_in_either_columns_layout(
+    c: ConvCase, per_image: bool
 ) -> None:
-    with columns_order(batch_first):
+    with columns_layout(per_image):
         assert autograd.gradgradcheck(lambda x, w, b: run_conv(c, x, w, b), [leaf(c.x), leaf(c.w), leaf(c.b)])
 
 
-def test_conv2d_takes_wide_layers_batch_first_and_narrow_ones_batch_last() -> None:
+def test_conv2d_takes_wide_layers_per_image_and_narrow_ones_as_one_matrix() -> None:
     wide = SlidingWindows((32, 32), (5, 5), (1, 1), (0,) * 4)  # 28 wide: LeNet's first convolution
     narrow = SlidingWindows((14, 14), (5, 5), (1, 1), (0,) * 4)  # 10 wide: its second
-    assert conv2d_module.batch_first(wide) and not conv2d_module.batch_first(narrow)
+    assert conv2d_module.per_image(wide) and not conv2d_module.per_image(narrow)
 
 
 def test_conv2d_third_derivative_matches_finite_differences() -> None:
