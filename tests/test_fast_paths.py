@@ -299,3 +299,52 @@ def test_relu_and_clamp_of_a_large_tensor_equal_numpys_limits():
     np.testing.assert_array_equal(t.relu().numpy(), np.maximum(x, 0))
     np.testing.assert_array_equal(t.clamp(min=-0.5).numpy(), np.maximum(x, -0.5))
     np.testing.assert_array_equal(t.clamp(max=0.5).numpy(), np.minimum(x, 0.5))
+
+
+@pytest.mark.parametrize(("rows", "cols"), [(1, 1), (5, 7), (300, 64)])
+def test_an_outer_product_as_a_broadcast_multiply_equals_matmul_exactly(rows, cols):
+    from autograd.ops.linear import matrix_product
+
+    rng = np.random.default_rng(rows)
+    a, b = rng.standard_normal((rows, 1)).astype(np.float32), rng.standard_normal((1, cols)).astype(np.float32)
+    np.testing.assert_array_equal(matrix_product(a, b), a @ b)
+
+
+def test_a_product_with_mismatched_inner_dimensions_is_refused_not_broadcast():
+    from autograd.ops.linear import matrix_product
+
+    with pytest.raises(ValueError):
+        matrix_product(np.ones((3, 1)), np.ones((3, 3)))  # a broadcast multiply would give a 3x3 result
+
+
+@pytest.mark.parametrize("rows", [3, 255, 256, 1279])
+def test_column_sums_as_a_product_with_ones_equal_numpys_sum(rows):
+    from autograd.ops.linear import column_sums
+
+    g = np.random.default_rng(rows).standard_normal((rows, 64)).astype(np.float32)
+    np.testing.assert_allclose(column_sums(g), g.sum(axis=0, dtype=np.float64), rtol=1e-5, atol=1e-4)
+    assert column_sums(g).dtype == np.float32 and column_sums(g).shape == (64,)
+
+
+@pytest.mark.parametrize("rows", [4, 300])
+def test_linear_layers_of_one_input_and_one_output_match_the_matrix_formulas(rows):
+    """A 1-in layer's forward and a 1-out layer's input gradient are outer products; a tall bias gradient
+    is a product with ones: each against the plain NumPy formula."""
+    rng = np.random.default_rng(rows)
+    x = rng.standard_normal((rows, 1)).astype(np.float32)
+    w1, b1 = rng.standard_normal((8, 1)).astype(np.float32), rng.standard_normal(8).astype(np.float32)
+    w2, b2 = rng.standard_normal((1, 8)).astype(np.float32), rng.standard_normal(1).astype(np.float32)
+    xt = autograd.tensor(x, requires_grad=True)
+    params = [autograd.tensor(p, requires_grad=True) for p in (w1, b1, w2, b2)]
+    h = autograd.linear(xt, params[0], params[1])
+    y = autograd.linear(h, params[2], params[3])
+    y.sum().backward()
+    h_ref = x @ w1.T + b1
+    np.testing.assert_array_equal(h.detach().numpy(), h_ref)
+    g_y = np.ones((rows, 1), np.float32)
+    g_h = g_y @ w2
+    np.testing.assert_allclose(params[2].grad.numpy(), g_y.T @ h_ref, rtol=1e-5)
+    np.testing.assert_allclose(params[3].grad.numpy(), g_y.sum(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(params[1].grad.numpy(), g_h.sum(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(params[0].grad.numpy(), g_h.T @ x, rtol=1e-5)
+    np.testing.assert_allclose(xt.grad.numpy(), g_h @ w1, rtol=1e-5)
