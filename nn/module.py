@@ -70,13 +70,15 @@ class Module:
         """The computation; subclasses must define it."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
-    # hooks live in the instance's __dict__ once registered; the class's empty dicts keep __call__ fast
+    # hooks live in the instance's __dict__ once registered; the class's empty dicts keep __call__ fast,
+    # and `_hooked` (set when a module gets its first hook) spares it reading them at all
     _forward_pre_hooks: dict[int, Callable] = {}
     _forward_hooks: dict[int, Callable] = {}
     _backward_hooks: dict[int, Callable] = {}
+    _hooked = False
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks):
+        if not self._hooked:
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
@@ -100,6 +102,7 @@ class Module:
     def _hook_dict(self, name: str) -> dict[int, Callable]:
         if name not in self.__dict__:
             object.__setattr__(self, name, {})
+            object.__setattr__(self, "_hooked", True)
         return self.__dict__[name]
 
     def register_forward_pre_hook(self, hook: Callable) -> autograd.RemovableHandle:
