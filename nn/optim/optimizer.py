@@ -90,16 +90,16 @@ class Optimizer:
         """Forget the gradients: set each `.grad` to None (default), or fill it with zeros."""
         for group in self.param_groups:
             for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                    continue
                 grad = p.grad
                 if grad is None:
                     continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if grad.grad_fn is not None or grad.requires_grad:
-                        grad = p.grad = grad.detach()
-                    grad.numpy(force=True).fill(0)
-                    increment_version(grad)
+                if grad.grad_fn is not None or grad.requires_grad:
+                    grad = p.grad = grad.detach()
+                grad.numpy(force=True).fill(0)
+                increment_version(grad)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; `closure` (re)computes and returns the loss first."""
