@@ -174,14 +174,10 @@ def record_three_tensors(node: Function, a: Tensor, b: Tensor, c: Any, c_is_tens
     node.needs_input_grad = NEEDS_INPUT_GRAD[8 | need_a << 2 | need_b << 1 | need_c]
     if not (need_a or need_b or need_c):
         return False
-    node._edges = (
-        (a.grad_fn or a) if need_a else None,
-        a._output_nr if need_a else 0,
-        (b.grad_fn or b) if need_b else None,
-        b._output_nr if need_b else 0,
-        (c.grad_fn or c) if need_c else None,
-        c._output_nr if need_c else 0 if c_is_tensor else NOT_A_TENSOR,
-    )
+    edges = (a.grad_fn or a, a._output_nr) if need_a else NO_EDGE
+    edges += (b.grad_fn or b, b._output_nr) if need_b else NO_EDGE
+    edges += (c.grad_fn or c, c._output_nr) if need_c else NO_EDGE if c_is_tensor else CONSTANT_EDGE
+    node._edges = edges
     node._seq = next(EVENT_ORDER)
     return True
 
