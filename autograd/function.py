@@ -174,7 +174,7 @@ def record_three_tensors(node: Function, a: Tensor, b: Tensor, c: Any, c_is_tens
     node.needs_input_grad = NEEDS_INPUT_GRAD[8 | need_a << 2 | need_b << 1 | need_c]
     if not (need_a or need_b or need_c):
         return False
-    edges = (a.grad_fn or a, a._output_nr) if need_a else NO_EDGE
+    edges: tuple[Any, ...] = (a.grad_fn or a, a._output_nr) if need_a else NO_EDGE
     edges += (b.grad_fn or b, b._output_nr) if need_b else NO_EDGE
     edges += (c.grad_fn or c, c._output_nr) if need_c else NO_EDGE if c_is_tensor else CONSTANT_EDGE
     node._edges = edges
