@@ -224,7 +224,7 @@ def root_gradient(root: Tensor, gradient: Any) -> Any:
         one = ONE.get(type(data))  # a 0-d result held as a NumPy scalar
         if one is not None:
             return Tensor._make(one) if GRAD_ENABLED.get() else one
-        if root._data.size != 1:
+        if data.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for one-element outputs, but the output "
                 f"has shape {tuple(root.shape)}; pass gradient= (a tensor of that shape), "

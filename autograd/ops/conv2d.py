@@ -149,17 +149,17 @@ class Conv2dInputGrad(Function):
         c_out, _, kh, kw = w.shape
         w_t = w.reshape(groups, c_out // groups, -1).transpose(0, 2, 1)  # (groups, C/groups*kH*kW, C_out/groups)
         window_grads = w_t @ _grad_rows(g, win, groups)
-        if per_image(win):  # each image's window gradients, added back onto it
+        # each window's gradient (N, C, kH, kW, Ho, Wo) and the image (N, C, H, W) they add into, seen so in
+        # either layout: per image they are so in memory, batch-last they are views of (..., N) arrays
+        if per_image(win):
             window_grads = window_grads.reshape((n, c, kh, kw) + win.out_size)
             image = np.zeros((n, c) + win.padded_size, dtype=window_grads.dtype)
-            for i, j in win.positions:  # add each kernel position's slab back where it was read
-                image[:, :, win.rows(i), win.cols(j)] += window_grads[:, :, i, j]
-            return np.ascontiguousarray(image[(...,) + win.interior()]) if any(win.padding) else image
-        window_grads = window_grads.reshape((c, kh, kw) + win.out_size + (n,))
-        image = np.zeros((c,) + win.padded_size + (n,), dtype=window_grads.dtype)
-        for i, j in win.positions:
-            image[:, win.rows(i), win.cols(j)] += window_grads[:, i, j]
-        return np.ascontiguousarray(image[(slice(None),) + win.interior()].transpose(3, 0, 1, 2))
+        else:
+            window_grads = window_grads.reshape((c, kh, kw) + win.out_size + (n,)).transpose(5, 0, 1, 2, 3, 4)
+            image = np.zeros((c,) + win.padded_size + (n,), dtype=window_grads.dtype).transpose(3, 0, 1, 2)
+        for i, j in win.positions:  # add each kernel position's slab back where it was read
+            image[:, :, win.rows(i), win.cols(j)] += window_grads[:, :, i, j]
+        return np.ascontiguousarray(image[(...,) + win.interior()])
 
     @staticmethod
     def jvp(ctx, tg, tw, *_):  # bilinear in g and w
