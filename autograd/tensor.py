@@ -315,7 +315,10 @@ class Tensor:
         >>> x = tensor([2.0], requires_grad=True); (1 / x).backward(); x.grad
         tensor([-0.25])
         """
-        run_backward((self,), (gradient,), retain_graph, create_graph, inputs=inputs)
+        if gradient is None and inputs is None and not create_graph and self.grad_fn is not None:
+            plain_backward(self, bool(retain_graph))
+        else:
+            run_backward((self,), (gradient,), retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
         """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor replaces it."""
@@ -446,7 +449,7 @@ class Tensor:
         def __invert__(self) -> Tensor: ...
 
 
-from .engine import run_backward  # noqa: E402
+from .engine import plain_backward, run_backward  # noqa: E402
 from .function import AccumulateGrad, RemovableHandle  # noqa: E402
 
 __all__ = ["Tensor"]
