@@ -24,6 +24,8 @@ from .state import GRAD_ENABLED
 from .tensor import Tensor
 
 _make = Tensor._make
+_new = object.__new__
+_getrefcount = sys.getrefcount
 
 
 def run_tensor_hooks(hooks: dict, grad: Any) -> Any:
@@ -68,11 +70,16 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
         if (
             type(grad) is np.ndarray
             and grad.base is None
-            and sys.getrefcount(grad) <= owned_refcount
+            and _getrefcount(grad) <= owned_refcount
             and grad.shape == data.shape
             and grad.dtype == data.dtype
         ):  # a fresh first gradient nobody else holds: taken as it is, before the checks below
-            variable._grad = _make(grad)
+            t = _new(Tensor)  # Tensor._make(grad), without the call
+            t._data = grad
+            t._grad = t._hooks = t.grad_fn = None
+            t._requires_grad = False
+            t._output_nr = 0
+            variable._grad = t
             return
     elif type(grad) is type(old._data) and not old._requires_grad:
         # Speed trick, a later gradient of the kind `.grad` holds is added at once, before the checks

@@ -48,5 +48,4 @@ def wrap(array: np.ndarray, requires_grad: bool = False, cls: type[T] = Tensor) 
 
 def increment_version(t: Any) -> None:
     """Record that `t`'s memory was changed in place (one tensor, or each of a sequence of them)."""
-    for tensor in (t,) if isinstance(t, Tensor) else t:
-        tensor._bump_version()
+    Tensor._bump_versions((t,) if isinstance(t, Tensor) else t)

@@ -114,6 +114,16 @@ class Tensor:
         holder._version += 1
         holder._changed = InPlace.last = next(EVENT_ORDER)
 
+    @staticmethod
+    def _bump_versions(tensors: Any) -> None:
+        """`_bump_version` for tensors changed together (an optimiser's step): one event for all of them."""
+        event = InPlace.last = next(EVENT_ORDER)
+        for t in tensors:
+            base = t._base
+            holder = t if base is None else base
+            holder._version += 1
+            holder._changed = event
+
     @property
     def data(self) -> Tensor:
         """The same memory as a tensor without history (changes to it are not tracked)."""
