@@ -66,6 +66,23 @@ def test_increment_version_makes_a_backward_that_saved_the_tensor_raise() -> Non
         loss.backward()
 
 
+def test_increment_version_of_several_tensors_bumps_each_once() -> None:
+    a, b = autograd.ones(2, requires_grad=True), autograd.ones(3, requires_grad=True)
+    view = b[1:]  # a view: its base's counter goes up
+    before = (a._version, b._version)
+    increment_version([a, view])
+    assert (a._version, b._version) == (before[0] + 1, before[1] + 1)
+
+
+def test_increment_version_of_several_tensors_makes_a_backward_that_saved_one_raise() -> None:
+    w = nn.Parameter(autograd.ones(3))
+    v = nn.Parameter(autograd.ones(3))
+    loss = (w * v).sum()
+    increment_version([w, v])
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        loss.backward()
+
+
 def test_increment_version_leaves_a_graph_that_did_not_save_the_tensor_alone() -> None:
     w = autograd.ones(3, requires_grad=True)
     loss = (w + 1).sum()  # addition saves nothing

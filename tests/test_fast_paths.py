@@ -264,6 +264,35 @@ def test_a_backward_from_one_root_equals_the_general_start(root_output):
     np.testing.assert_array_equal(run(general=False), run(general=True))
 
 
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1)])
+def test_a_plain_backward_equals_the_general_pass(shape):
+    """`loss.backward()` (no gradient, inputs or create_graph) takes plain_backward; `inputs=` the general pass."""
+    rng = np.random.default_rng(5)
+    data = rng.standard_normal((2, 3))
+    other = rng.standard_normal(shape)
+
+    def run(general: bool) -> np.ndarray:
+        x = autograd.tensor(data, requires_grad=True)
+        y = ((x.tanh() * x).sum() + x.exp().mean()) * autograd.tensor(other)
+        if general:
+            autograd.backward([y], inputs=[x])
+        else:
+            y.backward()
+        return x.grad.numpy()
+
+    np.testing.assert_array_equal(run(general=False), run(general=True))
+
+
+def test_a_plain_backward_frees_the_graph_unless_retained():
+    x = autograd.tensor(2.0, requires_grad=True)
+    y = x * x
+    y.backward(retain_graph=True)
+    y.backward()  # retained: a second pass runs
+    assert x.grad.item() == 8.0
+    with pytest.raises(RuntimeError, match="second time|freed"):
+        y.backward()
+
+
 def test_a_scalar_root_starts_from_a_one_of_its_dtype():
     for dtype in (autograd.float16, autograd.float32, autograd.float64):
         x = autograd.tensor(1.5, dtype=dtype, requires_grad=True)
