@@ -216,11 +216,12 @@ class Function:
         "needs_input_grad",
         "_saved",
         "_saved_refs",
+        "_pre_hooks",
         "_trace",
+        "_output_meta",
         "_seq",
         "primals",
         "output",
-        "__dict__",
         "__weakref__",
     )
     is_view = False  # True for ops whose output shares memory with their first input
@@ -248,13 +249,9 @@ class Function:
     needs_input_grad: tuple[bool, ...]
     _saved: Any  # what forward saved (None: nothing; FREED: freed by a backward pass)
     _saved_refs: Any  # when an array was saved: the inputs, plus a SavedOutput if an output was saved
-    # Speed trick, rare fields on the class: what few nodes set (hooks, several outputs) is a class
-    # default until a node sets its own (kept then in its __dict__), not two fields to fill per node.
-    _pre_hooks: dict[int, dict[int, Callable]] | None = None
+    _pre_hooks: dict[int, dict[int, Callable]] | None
     _trace: Any  # where the op was created (anomaly mode only)
-    _output_meta: tuple[tuple[tuple[int, ...], Any], ...] | None = (
-        None  # (shape, dtype) per output of a multi-output op
-    )
+    _output_meta: tuple[tuple[tuple[int, ...], Any], ...] | None  # (shape, dtype) per output of a multi-output op
     _seq: int  # creation number (EVENT_ORDER): a node is always newer than the nodes it takes input from
 
     @staticmethod
@@ -284,7 +281,7 @@ class Function:
     def apply(cls, *args: Any) -> Any:
         """Run the op on Tensors, arrays and numbers; record it when grad mode is on and an input needs a gradient."""
         node = _new(cls)
-        node._saved = node._saved_refs = None
+        node._saved = node._saved_refs = node._pre_hooks = node._output_meta = None
         try:
             out, records = run_forward(cls, node, args)
         except Exception as error:
@@ -471,6 +468,8 @@ class AccumulateGrad(Function):
         self._edges = ()
         self._seq = next(EVENT_ORDER)
         self._saved = None
+        self._pre_hooks = None
+        self._output_meta = None
 
     def register_prehook(self, fn: Callable, output_nr: int = 0) -> RemovableHandle:
         """Call `fn(grad)` on the gradient reaching the leaf before it is accumulated (as `variable.register_hook`)."""
