@@ -109,14 +109,12 @@ class Tensor:
         return self if b is None else b
 
     def _bump_version(self) -> None:
-        base = self._base
-        holder = self if base is None else base
-        holder._version += 1
-        holder._changed = InPlace.last = next(EVENT_ORDER)
+        Tensor._bump_versions((self,))
 
     @staticmethod
     def _bump_versions(tensors: Any) -> None:
-        """`_bump_version` for tensors changed together (an optimiser's step): one event for all of them."""
+        """Record an in-place change of each tensor (its base's counter for a view); tensors changed
+        together (an optimiser's step) share one event number."""
         event = InPlace.last = next(EVENT_ORDER)
         for t in tensors:
             base = t._base
