@@ -17,6 +17,15 @@ def test_nan_in_forward_names_the_op_and_the_line_that_made_it():
             x.log()
 
 
+@pytest.mark.filterwarnings("ignore:invalid value")
+def test_nan_in_forward_of_an_op_on_two_tensors_names_it_and_the_line():
+    x = autograd.tensor([math.inf], requires_grad=True)
+    y = autograd.tensor([0.0])
+    with autograd.detect_anomaly():
+        with pytest.raises(RuntimeError, match=r"MulBackward produced NaN in its forward pass.*test_anomaly\.py:\d+"):
+            x * y
+
+
 @pytest.mark.filterwarnings("ignore:divide by zero")
 def test_inf_in_backward_names_the_op():
     x = autograd.tensor([0.0, 1.0], requires_grad=True)

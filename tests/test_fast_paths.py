@@ -184,6 +184,10 @@ INPUT_PATTERNS = [
     ("T", "T", "mean"),
     ("T", "T", 2.0),
     ("T", 2.0, "T"),
+    ("T", 0, None),
+    ("T", (0, 1), False),
+    ("T", np.float32(0.0), None),
+    ("T", None, "T"),
 ]
 TENSOR_KINDS = [False, True, "non-leaf"]
 
@@ -384,3 +388,53 @@ def test_linear_layers_of_one_input_and_one_output_match_the_matrix_formulas(row
     np.testing.assert_allclose(params[1].grad.numpy(), g_h.sum(axis=0), rtol=1e-5)
     np.testing.assert_allclose(params[0].grad.numpy(), g_h.T @ x, rtol=1e-5)
     np.testing.assert_allclose(xt.grad.numpy(), g_h @ w1, rtol=1e-5)
+
+
+TWO_TENSOR_OPS = ["Add", "Sub", "Mul", "MatMul"]
+
+
+def _two_tensor_node_parts(t):
+    """What a node and its output hold, for comparing two ways of making them."""
+    node = t.grad_fn
+    parts = [type(t._data), t._data.dtype, t.requires_grad, type(node)]
+    if node is not None:
+        parts += [node.needs_input_grad, node._edges, node._saved_refs]
+        parts += [id(v) for v in node._saved or ()]  # the very arrays of the inputs, not copies
+    return parts
+
+
+@pytest.mark.parametrize("grad_mode", [True, False])
+@pytest.mark.parametrize("kinds", list(itertools.product(TENSOR_KINDS, repeat=2)))
+@pytest.mark.parametrize("op_name", TWO_TENSOR_OPS)
+def test_two_tensor_ops_made_in_one_call_equal_apply(op_name, kinds, grad_mode):
+    """apply_two_tensors (a + b, a * b, a.mm(b) on two Tensors) against Function.apply: the same output,
+    node, flags, edges and saved arrays; then the same gradients."""
+    from autograd.function import apply_two_tensors
+    from autograd.ops import add, matmul, mul, sub
+
+    cls = {"Add": add.Add, "Sub": sub.Sub, "Mul": mul.Mul, "MatMul": matmul.MatMul}[op_name]
+    a, b = _tensor(kinds[0]), _tensor(kinds[1])
+    if op_name == "MatMul":
+        a, b = a.reshape(-1, 1), b.reshape(1, -1)  # an outer product: any two sizes multiply
+    with autograd.set_grad_enabled(grad_mode):
+        fast, general = apply_two_tensors(cls, a, b), cls.apply(a, b)
+    np.testing.assert_array_equal(fast.numpy(force=True), general.numpy(force=True))
+    assert _two_tensor_node_parts(fast) == _two_tensor_node_parts(general)
+    if fast.requires_grad:
+        leaves = [t for t in (a, b) if t.requires_grad]
+        fast_grads = autograd.grad(fast.sum(), leaves)
+        general_grads = autograd.grad(general.sum(), leaves)
+        for f, g in zip(fast_grads, general_grads):
+            np.testing.assert_array_equal(f.numpy(), g.numpy())
+
+
+def test_two_integer_tensors_made_in_one_call_record_nothing():
+    a = autograd.tensor([1, 2])
+    b = autograd.tensor([3, 4])
+    c = a * b
+    assert c.dtype == autograd.int64 and c.grad_fn is None and c.tolist() == [3, 8]
+
+
+def test_an_op_on_two_tensors_that_numpy_refuses_names_the_op_and_shapes():
+    with pytest.raises(ValueError, match=r"Add: .*input shapes: \(2,\), \(3,\)"):
+        autograd.ones(2, requires_grad=True) + autograd.ones(3)
