@@ -55,8 +55,8 @@ def tensor_saved_as(node: Function, value: Any) -> Any:
         if type(ref) is SavedOutput:
             if ref.array is value:
                 return ref
-        elif isinstance(ref, Tensor) and ref._data is value:
-            return ref
+        elif isinstance(ref, Tensor) and (ref._data is value or ref._held_scalar is value):
+            return ref  # (a 0-d input saved as the scalar it held until something asked for its array)
     return None
 
 

@@ -61,6 +61,7 @@ class Tensor:
     _base: Tensor | None = None  # for a view: the tensor whose memory and version counter it shares
     _accumulator: Any = None  # a weak reference to a leaf's AccumulateGrad node, once someone asked for it
     _retains_grad: builtins.bool = False
+    _held_scalar: Any = None  # the NumPy scalar a 0-d tensor held before its data became an array (see _array)
 
     def __init__(self, *args: Any, dtype: Any = None, requires_grad: builtins.bool = False) -> None:
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
@@ -97,9 +98,14 @@ class Tensor:
     # -- the array -----------------------------------------------------------------
 
     def _array(self) -> np.ndarray:
-        """The data as an ndarray (a 0-d result held as a NumPy scalar becomes an array)."""
+        """The data as an ndarray (a 0-d result held as a NumPy scalar becomes an array).
+
+        A node that saved the scalar still finds this tensor behind it (`_held_scalar`), to see
+        its in-place changes and to connect it under create_graph.
+        """
         d = self._data
         if type(d) is not _ndarray:
+            self._held_scalar = d
             d = self._data = np.array(d)
         return d
 
@@ -214,7 +220,7 @@ class Tensor:
             )
         d = self._data
         if type(d) is not _ndarray:  # a 0-d result held as a NumPy scalar becomes an array now
-            d = self._data = np.array(d)
+            d = self._array()
         return d
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:

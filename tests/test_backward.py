@@ -155,6 +155,17 @@ def test_gradient_of_gradient_with_create_graph():
     assert d2y.item() == 18.0
 
 
+def test_printing_a_zero_dimensional_input_keeps_its_second_derivative():
+    """Printing a 0-d tensor turns the NumPy scalar it holds into an array; what its users saved still
+    leads back to it when the backward pass is recorded."""
+    x = leaf(3.0)
+    y = x * x * x
+    repr(x)
+    (dy,) = autograd.grad(y, x, create_graph=True)
+    (d2y,) = autograd.grad(dy, x)
+    assert (dy.item(), d2y.item()) == (27.0, 18.0)
+
+
 def test_backward_with_create_graph_makes_grad_differentiable():
     x = leaf(2.0)
     (x**4).backward(create_graph=True)

@@ -41,6 +41,27 @@ def test_changing_a_saved_tensor_in_place_makes_backward_raise_naming_the_op():
         c.sum().backward()
 
 
+def test_changing_a_saved_zero_dimensional_tensor_in_place_makes_backward_raise():
+    """A 0-d tensor holds a NumPy scalar until an in-place change makes it an array: still caught."""
+    x = autograd.tensor(2.0, requires_grad=True)
+    y = x * x  # saves x
+    with autograd.no_grad():
+        x.add_(1)
+    with pytest.raises(RuntimeError, match=r"MulBackward: .*modified by an in-place operation"):
+        y.backward()
+    assert x.grad is None
+
+
+def test_changing_a_saved_zero_dimensional_non_leaf_in_place_makes_backward_raise():
+    x = autograd.tensor(2.0, requires_grad=True)
+    y = x * 1
+    z = y.exp() * y  # saves y
+    with autograd.no_grad():
+        y.mul_(3)
+    with pytest.raises(RuntimeError, match=r"MulBackward: .*modified by an in-place operation"):
+        z.backward()
+
+
 def test_changing_an_input_that_was_not_saved_does_not_raise():
     a = leaf([1.0, 2.0])
     b = a * 1
