@@ -62,6 +62,16 @@ def test_linear_without_bias_has_no_bias_parameter() -> None:
     np.testing.assert_allclose(array(layer(x)), x.numpy() @ array(layer.weight).T, rtol=1e-6)
 
 
+def test_linear_with_a_frozen_weight_trains_its_bias_alone() -> None:
+    """Only the bias requires grad (the weight frozen, the input data): the bias gets the column sums."""
+    layer = nn.Linear(3, 2)
+    layer.weight.requires_grad_(False)
+    x = autograd.randn(4, 3)
+    (layer(x) * autograd.tensor([1.0, 2.0])).sum().backward()
+    assert layer.weight.grad is None
+    np.testing.assert_allclose(array(layer.bias.grad), [4.0, 8.0])
+
+
 def test_linear_forward_is_x_times_w_transposed_plus_b() -> None:
     layer = nn.Linear(5, 4)
     x = autograd.randn(7, 5)
