@@ -170,16 +170,18 @@ def test_searching_in_one_thread_records_nothing_of_another_threads_ops() -> Non
 
     previous = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
-    stop, other_ops = threading.Event(), []
+    stop, running, other_ops = threading.Event(), threading.Event(), []
 
     def busy() -> None:
         y = leaf(2)
         while not stop.is_set():
             other_ops.append((y * 2.0).grad_fn)
+            running.set()
 
     worker = threading.Thread(target=busy)
     worker.start()
     try:
+        assert running.wait(timeout=10)  # the other thread is making ops before the search starts
         x = leaf(3)
         for _ in range(20):
             seen = ops_seen(lambda t: (t.exp() * 2.0).sum(), (x,))
