@@ -9,6 +9,8 @@ touches the engine's private fields.
   tensors, under PyTorch's name.
 - `t.numpy(force=True)`: the array behind any tensor, also one that requires grad,
   without a copy.
+- `arrays_with_gradients(tensors)`: the tensors that have a `.grad`, their arrays and
+  their gradients' arrays (no copies), in one call: what an optimiser's step reads.
 - `increment_version(t)`: after changing that array in place, tell the engine, so a
   backward pass that saved `t` raises instead of silently using the new values (as
   `torch.autograd.graph.increment_version`).
@@ -49,3 +51,19 @@ def wrap(array: np.ndarray, requires_grad: bool = False, cls: type[T] = Tensor) 
 def increment_version(t: Any) -> None:
     """Record that `t`'s memory was changed in place (one tensor, or each of a sequence of them)."""
     Tensor._bump_versions((t,) if isinstance(t, Tensor) else t)
+
+
+def arrays_with_gradients(tensors: Any) -> tuple[list[Tensor], list[np.ndarray], list[Any]]:
+    """(the tensors that have a `.grad`, each one's array, each one's gradient array), no copies.
+
+    Speed trick, one call for an optimiser's reads: `p.grad` and two `numpy(force=True)` per
+    parameter cost a minibatch MLP step (six parameters) 7% of its bytecode.
+    """
+    with_grad, arrays, grads = [], [], []
+    for t in tensors:
+        g = t._grad
+        if g is not None:
+            with_grad.append(t)
+            arrays.append(t._data if type(t._data) is np.ndarray else t._array())
+            grads.append(g._data)
+    return with_grad, arrays, grads

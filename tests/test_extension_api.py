@@ -12,7 +12,7 @@ import autograd
 import nn
 from autograd import Function, Tensor
 from autograd.errors import DtypeError
-from autograd.extension import increment_version, wrap
+from autograd.extension import arrays_with_gradients, increment_version, wrap
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -55,6 +55,21 @@ def test_numpy_with_force_makes_a_scalar_result_an_array_in_place() -> None:
     array = y.numpy(force=True)
     array[...] = 1.0
     assert isinstance(array, np.ndarray) and y.item() == 1.0
+
+
+def test_arrays_with_gradients_are_the_memory_of_the_tensors_that_have_a_gradient() -> None:
+    w = autograd.tensor([1.0, 2.0], requires_grad=True)
+    unused = autograd.tensor([5.0], requires_grad=True)
+    s = autograd.tensor(3.0, requires_grad=True)  # 0-d: its array is made on demand, as numpy(force=True)
+    (w * s).sum().backward()
+    tensors, arrays, grads = arrays_with_gradients([w, unused, s])
+    assert [id(t) for t in tensors] == [id(w), id(s)]
+    arrays[0] -= 1.0
+    arrays[1] -= 1.0
+    assert w.tolist() == [0.0, 1.0] and s.item() == 2.0
+    np.testing.assert_array_equal(grads[0], [3.0, 3.0])
+    assert grads[1] == 3.0
+    assert np.shares_memory(grads[0], w.grad.numpy())
 
 
 def test_increment_version_makes_a_backward_that_saved_the_tensor_raise() -> None:

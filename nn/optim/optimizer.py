@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, enable_grad
-from autograd.extension import increment_version, wrap
+from autograd.extension import arrays_with_gradients, increment_version, wrap
 
 
 class Optimizer:
@@ -113,12 +113,7 @@ class Optimizer:
         """
         maximize = group.get("maximize", False)
         weight_decay = 0 if self.decoupled_weight_decay else group.get("weight_decay", 0)
-        for p in group["params"]:
-            grad = p.grad
-            if grad is None:
-                continue
-            theta = p.numpy(force=True)
-            g = grad.numpy(force=True)
+        for p, theta, g in zip(*arrays_with_gradients(group["params"])):
             if maximize:
                 g = -g
             if weight_decay != 0:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd.extension import increment_version, wrap
+from autograd.extension import arrays_with_gradients, increment_version, wrap
 
 from .optimizer import Optimizer
 
@@ -93,14 +93,10 @@ class SGD(Optimizer):
 def plain_sgd_step(params: list[Any], lr: float) -> None:
     """θ = θ - lr * ∇ for each parameter with a gradient: SGD without momentum, weight decay or maximize.
 
-    Speed trick, the plain step in one loop: no generator, each `.grad` read once, and the versions
-    bumped in one call (a minibatch MLP step's update, six parameters: 14.7 -> 12.6 us).
+    Speed trick, the plain step in one loop: no generator, the arrays read in one call, and the
+    versions bumped in one call (a minibatch MLP step's update, six parameters: 14.7 -> 12.6 us).
     """
-    updated = []
-    for p in params:
-        grad = p.grad
-        if grad is not None:
-            theta = p.numpy(force=True)
-            theta -= lr * grad.numpy(force=True)
-            updated.append(p)
+    updated, thetas, grads = arrays_with_gradients(params)
+    for theta, grad in zip(thetas, grads):
+        theta -= lr * grad
     increment_version(updated)
