@@ -63,6 +63,19 @@ def test_make_dual_and_unpack_dual_carry_a_tangent_through_ops() -> None:
         assert forward_ad.unpack_dual(autograd.tensor([3.0])).tangent is None
 
 
+def test_a_tensor_exponent_carries_its_tangent_through_pow() -> None:
+    """d(a^b) = b a^(b-1) da + a^b ln(a) db, also when the exponent requires no grad but is dual."""
+    a_value, b_value, da, db = np.array([2.0, 3.0]), np.array([1.5, 0.5]), np.array([1.0, -1.0]), np.array([0.5, 2.0])
+    expected = b_value * a_value ** (b_value - 1) * da + a_value**b_value * np.log(a_value) * db
+    with forward_ad.dual_level():
+        a = forward_ad.make_dual(autograd.tensor(a_value), autograd.tensor(da))
+        b = forward_ad.make_dual(autograd.tensor(b_value), autograd.tensor(db))
+        both = forward_ad.unpack_dual(a**b).tangent.numpy()
+        exponent_only = forward_ad.unpack_dual(autograd.tensor(a_value) ** b).tangent.numpy()
+    np.testing.assert_allclose(both, expected, rtol=1e-12)
+    np.testing.assert_allclose(exponent_only, a_value**b_value * np.log(a_value) * db, rtol=1e-12)
+
+
 def test_tangents_end_with_their_level() -> None:
     with forward_ad.dual_level():
         x = forward_ad.make_dual(autograd.tensor([1.0]), autograd.tensor([1.0]))

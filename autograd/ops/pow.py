@@ -6,9 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from ..forward_ad import tangent_of
 from ..function import Function
 from ..inplace import apply_inplace
 from ..registry import op
+from ..state import ForwardMode
 from ..tensor import Tensor
 from .broadcast import shape_of, unbroadcast
 from .log import Log
@@ -83,8 +85,8 @@ class Pow(Function):
 def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - torch.pow
     """a ** b; the exponent may be a number or a tensor."""
     if isinstance(b, Tensor):
-        if b._requires_grad or not isinstance(a, Tensor):
-            return Pow.apply(a, b)
+        if b._requires_grad or not isinstance(a, Tensor) or (ForwardMode.level and tangent_of(b) is not None):
+            return Pow.apply(a, b)  # a differentiable exponent (in forward mode: one carrying a tangent)
         b = b._data
     return PowConstant.apply(a, b)
 
