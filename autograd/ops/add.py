@@ -21,9 +21,10 @@ class Add(Function):
     @staticmethod
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad  # only inputs that need a gradient are Tensors with a shape
-        ctx.a_shape = a.shape if need_a else None
-        ctx.b_shape = b.shape if need_b else None
-        return a + b
+        out = a + b
+        ctx.a_shape = a.shape if need_a and a.shape != out.shape else None  # kept only if broadcast (unbroadcast)
+        ctx.b_shape = b.shape if need_b and b.shape != out.shape else None
+        return out
 
     @staticmethod
     def jvp(ctx, ta, tb):  # d(a+b) = da + db
@@ -32,9 +33,10 @@ class Add(Function):
     @staticmethod
     def backward(ctx, grad):  # d(a+b) = da + db
         need_a, need_b = ctx.needs_input_grad
+        a_shape, b_shape = ctx.a_shape, ctx.b_shape
         return (
-            unbroadcast(grad, ctx.a_shape) if need_a else None,
-            unbroadcast(grad, ctx.b_shape) if need_b else None,
+            (grad if a_shape is None else unbroadcast(grad, a_shape)) if need_a else None,
+            (grad if b_shape is None else unbroadcast(grad, b_shape)) if need_b else None,
         )
 
 

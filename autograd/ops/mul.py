@@ -21,11 +21,12 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad
+        out = a * b
         if need_a or need_b:
-            ctx.a_shape = a.shape if need_a else None
-            ctx.b_shape = b.shape if need_b else None
+            ctx.a_shape = a.shape if need_a and a.shape != out.shape else None  # kept only if broadcast (unbroadcast)
+            ctx.b_shape = b.shape if need_b and b.shape != out.shape else None
             ctx.save_for_backward(a if need_b else None, b if need_a else None)
-        return a * b
+        return out
 
     @staticmethod
     def jvp(ctx, ta, tb):  # d(ab) = b da + a db
@@ -36,9 +37,10 @@ class Mul(Function):
     def backward(ctx, grad):  # d(ab) = b da + a db
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
+        a_shape, b_shape = ctx.a_shape, ctx.b_shape
         return (
-            unbroadcast(grad * b, ctx.a_shape) if need_a else None,
-            unbroadcast(grad * a, ctx.b_shape) if need_b else None,
+            (grad * b if a_shape is None else unbroadcast(grad * b, a_shape)) if need_a else None,
+            (grad * a if b_shape is None else unbroadcast(grad * a, b_shape)) if need_b else None,
         )
 
 
