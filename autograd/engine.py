@@ -34,6 +34,7 @@ from .tensor import Tensor
 
 ONE = {t: t(1) for t in (np.float16, np.float32, np.float64)}  # a scalar root's starting gradient, by its type
 _new = object.__new__
+_ndarray = np.ndarray
 
 
 class ReadyNodes:
@@ -278,6 +279,7 @@ def run_backward(
             task = GraphTask(roots, gradients, retain, wanted, capture is not None)
             ready = ReadyNodes(task.roots)
             execute(task, ready.follow, ready.heap)
+        task.finish_leaves()
         if wanted is not None and capture is None:  # backward(inputs=...): non-leaf inputs get their gradient now
             for t, g in zip(wanted, task.captured):
                 if g is not None and t.grad_fn is not None:
@@ -326,6 +328,8 @@ def plain_backward(root: Tensor, retain_graph: bool) -> None:
         one = ONE.get(type(root._data))
         task = GraphTask.from_root(root, root_gradient(root, None) if one is None else one, retain_graph)
         execute(task, root.grad_fn, [])
+        if task.leaf_grads:
+            task.finish_leaves()
     finally:
         GRAD_ENABLED.reset(mode)
 
@@ -333,7 +337,8 @@ def plain_backward(root: Tensor, retain_graph: bool) -> None:
 def execute(task: GraphTask, follow: Function | None, heap: list[tuple[int, Function]]) -> None:
     """Run the nodes, newest first, each once with the sum of its gradients, until none holds one.
 
-    `follow` and `heap` are the ready nodes (see ReadyNodes) to start from.
+    `follow` and `heap` are the ready nodes (see ReadyNodes) to start from. Gradients held back for
+    leaves (`task.leaf_grads`) are the caller's to finish.
 
     Speed trick, the ready nodes in the loop: `follow` and the heap are read and updated here
     directly, not through ReadyNodes' generator (a tiny graph's backward: 2.2k fewer instructions, 5%).
@@ -368,7 +373,14 @@ def execute(task: GraphTask, follow: Function | None, heap: list[tuple[int, Func
             if child is None or g is None:
                 continue
             if isinstance(child, Tensor):  # a leaf: add each gradient in as it comes (sums are associative)
-                if filtered or child._hooks:
+                old = child._grad
+                if (
+                    old is not None
+                    and type(g) is type(old._data) is not _ndarray
+                    and not (filtered or child._hooks or old._requires_grad)
+                ):  # Speed trick, a later 0-d gradient: accumulate_grad's rebind without the call (tiny graph -2.3%)
+                    old._data = old._data + g
+                elif filtered or child._hooks:
                     task.hold_leaf_gradient(child, g)  # ... unless hooks must see the sum, or grad() wants it
                 else:
                     accumulate_grad(child, g, OWNED_REFCOUNT_IN_LOOP)
@@ -378,8 +390,6 @@ def execute(task: GraphTask, follow: Function | None, heap: list[tuple[int, Func
                 buffers[child] = [g] if nr == 0 else [*([None] * nr), g]
                 follow = child if follow is None else newer_first(heap, follow, child)
         g = outputs = None  # hold no gradient longer than its buffer does
-    if task.leaf_grads:
-        task.finish_leaves()
 
 
 def run_node(task: GraphTask, node: Function, grads: list[Any]) -> tuple[Any, ...] | None:

@@ -249,6 +249,27 @@ def test_later_gradients_add_into_the_grad_the_user_holds(shape):
     np.testing.assert_array_equal(held.numpy(), np.full(shape, 4.0 + 12.0, dtype=np.float32))
 
 
+def test_later_zero_dimensional_gradients_added_in_the_backward_loop_equal_the_general_path():
+    """A 0-d leaf's later gradients are added in the backward loop (no accumulate_grad call): the same
+    sums as a pass that holds them back for `inputs=` and accumulates them at its end."""
+    fast, general = autograd.tensor(2.0, requires_grad=True), autograd.tensor(2.0, requires_grad=True)
+    for _ in range(3):
+        (fast * fast + fast * 3.0).backward()
+        y = general * general + general * 3.0
+        autograd.backward([y], inputs=[general])
+    assert type(fast.grad._data) is type(general.grad._data) is np.float32
+    assert fast.grad.item() == general.grad.item() == 3 * (2 * 2.0 + 3.0)
+
+
+def test_a_later_gradient_into_a_grad_that_requires_grad_is_added_out_of_place():
+    """A `.grad` left by a create_graph pass is part of a graph: a later plain pass adds out of place."""
+    x = autograd.tensor(2.0, requires_grad=True)
+    (x * x).backward(create_graph=True)
+    first = x.grad
+    (x * 3.0).backward()
+    assert first.item() == 4.0 and x.grad.item() == 7.0
+
+
 @pytest.mark.parametrize("root_output", [0, 1])
 def test_a_backward_from_one_root_equals_the_general_start(root_output):
     """`y.backward()` starts without the general set-up (one root, nothing wanted); `inputs=` takes the general one."""
