@@ -352,6 +352,8 @@ class Function:
         """Run the op on Tensors, arrays and numbers; record it when grad mode is on and an input needs a gradient."""
         node = _new(cls)
         node._saved = node._saved_refs = node._pre_hooks = node._output_meta = None
+        if cls.is_view and isinstance(args[0], Tensor) and type(args[0]._data) is not _ndarray:
+            args[0]._array()  # a 0-d tensor's NumPy scalar becomes its array, which the view then shares
         try:
             out, records = run_forward(cls, node, args)
         except Exception as error:

@@ -45,7 +45,7 @@ def _tensors_of(obj: Any) -> tuple[dict[str, np.ndarray], str | None]:
     if not state_tree.is_flat(state):  # an optimizer's or scheduler's state, or several states in one dict
         return state_tree.flatten(state)
     arrays = {key: value.numpy(force=True) if isinstance(value, Tensor) else value for key, value in state.items()}
-    return {key: np.ascontiguousarray(array) for key, array in arrays.items()}, None
+    return {key: np.require(array, requirements="C") for key, array in arrays.items()}, None  # (0-d stays 0-d)
 
 
 def save(obj: Any, path: str | os.PathLike[str], metadata: dict[str, str] | None = None) -> None:

@@ -39,7 +39,7 @@ def _encode(value: Any, path: list[str], arrays: dict[str, np.ndarray]) -> Any:
         raise TypeError(f"nn.save: the state nests deeper than {MAX_DEPTH} levels")
     if isinstance(value, (Tensor, np.ndarray)):
         key = "/".join(path) or "."
-        arrays[key] = np.ascontiguousarray(value.numpy(force=True) if isinstance(value, Tensor) else value)
+        arrays[key] = np.require(value.numpy(force=True) if isinstance(value, Tensor) else value, requirements="C")
         return {"tensor": key}
     if isinstance(value, dict):
         items = []

@@ -114,9 +114,14 @@ def _describe(index: Any) -> str:
 def getitem(x: Tensor, index: Any) -> Tensor:
     """`x[index]`: ints, slices, None, Ellipsis, bool masks and integer arrays, as NumPy indexes."""
     index = index_arrays(index)
+    if type(index) is tuple and not index:  # x[()]: all of x, a view also of a 0-d tensor (NumPy copies that one)
+        index = Ellipsis
     try:
         return GetItem.apply(x, index)
     except IndexError as e:
+        if type(x._data) is not np.ndarray:  # a 0-d tensor's NumPy scalar: NumPy's error for its array instead
+            x._array()  # ("invalid index to scalar variable" names a form the user never sees)
+            return getitem(x, index)
         raise IndexError(
             f"index {_describe(index)} is out of bounds for a tensor of shape {tuple(x.shape)}: {e}"
         ) from None

@@ -80,7 +80,7 @@ class Adam(Optimizer):
                 m *= beta1
                 m += (1 - beta1) * g
                 v *= beta2
-                square = g * g
+                square = np.multiply(g, g, out=np.empty_like(v))  # an array also for a 0-d parameter (sqrt's out=)
                 square *= 1 - beta2
                 v += square
                 if amsgrad:
