@@ -74,4 +74,7 @@ def cumprod(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """out[i] = x[0] * ... * x[i] along `dim` (integers multiply in int64, as PyTorch)."""
     if dtype is not None:
         x = x.to(dtype)
-    return Cumprod.apply(x, normalize_dim(dim, x.ndim, "cumprod"))
+    d = normalize_dim(dim, x.ndim, "cumprod")
+    if x.ndim == 0:  # a 0-d tensor stays 0-d, as in PyTorch (np.cumprod makes it 1-D)
+        return Cumprod.apply(x.reshape(1), 0).reshape(())
+    return Cumprod.apply(x, d)

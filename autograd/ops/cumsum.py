@@ -35,4 +35,7 @@ def cumsum(x: Tensor, dim: int, dtype: Any = None) -> Tensor:
     """out[i] = x[0] + ... + x[i] along `dim` (integers sum in int64, as PyTorch)."""
     if dtype is not None:
         x = x.to(dtype)
-    return Cumsum.apply(x, normalize_dim(dim, x.ndim, "cumsum"))
+    d = normalize_dim(dim, x.ndim, "cumsum")
+    if x.ndim == 0:  # a 0-d tensor stays 0-d, as in PyTorch (np.cumsum makes it 1-D)
+        return Cumsum.apply(x.reshape(1), 0).reshape(())
+    return Cumsum.apply(x, d)

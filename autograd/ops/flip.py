@@ -18,7 +18,9 @@ def flip(x: Tensor, dims: Any, *more_dims: int) -> Tensor:
     axes = ([dims] if isinstance(dims, int) else list(dims)) + list(more_dims)
     index: list[Any] = [slice(None)] * x.ndim
     for d in axes:
-        index[normalize_dim(d, x.ndim, "flip")] = slice(None, None, -1)
+        d = normalize_dim(d, x.ndim, "flip")
+        if x.ndim:  # a 0-d tensor takes dim 0 or -1, as in PyTorch, and stays as it is
+            index[d] = slice(None, None, -1)
     return GetItem.apply(x, tuple(index))
 
 

@@ -89,6 +89,10 @@ def matmul(a: Any, b: Any) -> Tensor:
         return apply_two_tensors(MatMul, a, b)
     except ValueError:  # shapes are checked only when NumPy refuses them
         raise _mismatch("matmul", a, b) from None
+    except TypeError:  # two 0-d tensors holding NumPy scalars: scalars have no `@` (0-d arrays raise ValueError)
+        if a.ndim and b.ndim:
+            raise
+        raise _mismatch("matmul", a, b) from None
 
 
 @op()

@@ -18,6 +18,8 @@ def movedim(x: Tensor, source: Any, destination: Any) -> Tensor:
         raise ValueError(f"movedim: Invalid source or destination dims: {len(src)} source and {len(dst)} destination")
     src = [normalize_dim(d, x.ndim, "movedim") for d in src]
     dst = [normalize_dim(d, x.ndim, "movedim") for d in dst]
+    if x.ndim == 0:  # dim 0 or -1 of a 0-d tensor, as in PyTorch: nothing moves
+        return x.permute()
     rest = [d for d in range(x.ndim) if d not in src]
     order: list[int] = [-1] * x.ndim
     for s, d in zip(src, dst):

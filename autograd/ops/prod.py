@@ -63,4 +63,4 @@ def prod(x: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -
     if dtype is not None:
         x = x.to(dtype)
     axis = None if dim is None else normalize_dim(dim, x.ndim, "prod")
-    return Prod.apply(x, axis, keepdim)
+    return Prod.apply(x, axis if x.ndim else None, keepdim)  # a 0-d tensor takes dim 0 or -1: all its elements

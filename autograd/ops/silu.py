@@ -29,6 +29,8 @@ class Silu(Function):
     @staticmethod
     def backward(ctx, grad):  # d(x s(x)) = s(x) (1 + x (1 - s(x))) dx
         (x, s) = ctx.saved_tensors
+        if hasattr(x, "sigmoid"):  # under create_graph: s as a function of x, for the second derivative
+            s = x.sigmoid()
         return grad * (s * (1 + x * (1 - s)))
 
 

@@ -47,6 +47,8 @@ def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = 
     n = x.shape[d] if x.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError(f"topk: selected index k ({k}) out of range for dimension {d} of size {n}")
+    if x.ndim == 0 and k == 1:
+        return return_types.topk(x.clone(), Tensor._make(np.zeros((), dtype=np.int64)))
     order = _order(x, d, largest)
     index = np.take(order, np.arange(k), axis=d)
     return return_types.topk(gather(x, d, index), Tensor._make(index))
@@ -60,6 +62,8 @@ def median(x: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
         order = _order(flat, 0, False)
         return gather(flat, 0, order[(flat.shape[0] - 1) // 2 :][:1]).reshape(())
     d = normalize_dim(dim, x.ndim, "median")
+    if x.ndim == 0:
+        return return_types.median(x.clone(), Tensor._make(np.zeros((), dtype=np.int64)))
     order = _order(x, d, False)
     index = np.take(order, [(x.shape[d] - 1) // 2], axis=d)
     values, indices = gather(x, d, index), Tensor._make(index)
