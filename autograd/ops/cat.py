@@ -46,6 +46,9 @@ def tensors_to_join(op: str, tensors: Any) -> list[Any]:
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension: `cat([x, y], dim=0)`."""
     ts = tensors_to_join("cat", tensors)
+    for i, t_ in enumerate(ts):
+        if t_.ndim == 0:  # as PyTorch: a 0-d tensor has no dimension to join along (stack it instead)
+            raise ShapeError(f"cat: expected tensors with at least 1 dimension, got a 0-d tensor at position {i}")
     d = normalize_dim(dim, ts[0].ndim, "cat")
     ref = ts[0].shape
     for t_ in ts[1:]:

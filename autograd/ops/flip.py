@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import DimError
 from ..registry import op
 from ..tensor import Tensor
 from .dims import normalize_dim
@@ -33,6 +34,8 @@ def roll(x: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     dim_list = [dims] if isinstance(dims, int) else list(dims)
     if len(shift_list) != len(dim_list):
         raise ValueError(f"roll: shifts and dims must align, got {len(shift_list)} shifts and {len(dim_list)} dims")
+    if x.ndim == 0:  # as PyTorch: a 0-d tensor has no dimension to roll along (dims=None rolls it)
+        raise DimError(f"roll: expected a tensor with at least 1 dimension for dims {dims}, got a 0-d tensor")
     out = x
     for s, d in zip(shift_list, dim_list):
         d = normalize_dim(d, x.ndim, "roll")

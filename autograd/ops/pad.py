@@ -38,6 +38,8 @@ def pad(x: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.
         raise ShapeError(f"pad: {list(pad)} must hold (left, right) pairs for at most {x.ndim} dimensions")
     if any(p < 0 for p in pad):
         raise ValueError(f"pad: negative padding {list(pad)} is not supported")
+    if x.ndim == 0:  # an empty pad: a copy, as in PyTorch (np.pad cannot take a 0-d array's empty widths)
+        return Pad.apply(x.reshape(1), ((0, 0),), value).reshape(())
     widths = [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):
         widths[x.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))

@@ -45,6 +45,8 @@ class Split(Function):
 @op()
 def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
     """Cut along `dim` into chunks of one size (the last may be smaller) or of the sizes listed."""
+    if x.ndim == 0:  # as PyTorch: a 0-d tensor has no dimension to cut
+        raise ShapeError("split: expected a tensor with at least 1 dimension, got a 0-d tensor")
     d = normalize_dim(dim, x.ndim, "split")
     n = x.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -65,5 +67,7 @@ def split(x: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor,
 @op()
 def chunk(x: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Cut into `chunks` parts of nearly equal size along `dim`."""
+    if x.ndim == 0:  # as PyTorch: a 0-d tensor has no dimension to cut
+        raise ShapeError("chunk: expected a tensor with at least 1 dimension, got a 0-d tensor")
     n = x.shape[normalize_dim(dim, x.ndim, "chunk")]
     return split(x, max(1, -(-n // chunks)), dim)

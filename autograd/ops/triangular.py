@@ -9,6 +9,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..registry import op
 from ..tensor import Tensor
+from .dims import normalize_dim
 from .getitem import GetItem, IndexAdd
 
 
@@ -45,7 +46,7 @@ def _diagonal_index(shape: tuple[int, ...], offset: int, dim1: int, dim2: int) -
 @op()
 def diagonal(x: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     """The `offset`-th diagonal of the planes (dim1, dim2), as the last dimension (as PyTorch)."""
-    d1, d2 = dim1 % x.ndim, dim2 % x.ndim
+    d1, d2 = normalize_dim(dim1, x.ndim, "diagonal"), normalize_dim(dim2, x.ndim, "diagonal")
     if d1 == d2:
         raise ValueError(f"diagonal: dim1 and dim2 cannot be the same dimension ({dim1})")
     out = GetItem.apply(x, _diagonal_index(tuple(x.shape), offset, d1, d2))

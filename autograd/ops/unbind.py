@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import DimError, ShapeError
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
@@ -42,6 +43,8 @@ class Unbind(Function):
 @op()
 def select(x: Tensor, dim: int, index: int) -> Tensor:
     """The slice at position `index` of `dim`, without that dimension."""
+    if x.ndim == 0:  # as PyTorch: a 0-d tensor has no slices
+        raise DimError("select: expected a tensor with at least 1 dimension, got a 0-d tensor")
     d = normalize_dim(dim, x.ndim, "select")
     n = x.shape[d]
     if not -n <= index < n:
@@ -52,12 +55,16 @@ def select(x: Tensor, dim: int, index: int) -> Tensor:
 @op()
 def unbind(x: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """The slices along `dim`, each without that dimension."""
+    if x.ndim == 0:  # as PyTorch: a 0-d tensor has no slices
+        raise DimError("unbind: expected a tensor with at least 1 dimension, got a 0-d tensor")
     return Unbind.apply(x, normalize_dim(dim, x.ndim, "unbind"))
 
 
 @op()
 def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
     """Elements start .. start + length - 1 of `dim` (a view)."""
+    if x.ndim == 0:  # as PyTorch: a 0-d tensor has no dimension to narrow
+        raise ShapeError("narrow: expected a tensor with at least 1 dimension, got a 0-d tensor")
     d = normalize_dim(dim, x.ndim, "narrow")
     if start < 0:
         start += x.shape[d]
