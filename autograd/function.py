@@ -167,7 +167,7 @@ NO_THIRD = object()  # apply_two_tensors' third argument when there is none
 
 def apply_two_tensors(cls: type[Function], a: Tensor, b: Tensor, c: Any = NO_THIRD) -> Any:
     """`cls.apply(a, b)`, or `cls.apply(a, b, c)`, for two Tensors and a third argument (a Tensor or a
-    constant): the same node and output, made in one call.
+    constant): the same node and output, made in one call. For engine ops with one output.
 
     Speed trick, ops on two Tensors in one frame: an engine op on two Tensors (a + b, a * b, a.mm(b),
     linear(x, w, b)) records its inputs and wraps its output here, without
@@ -196,8 +196,6 @@ def apply_two_tensors(cls: type[Function], a: Tensor, b: Tensor, c: Any = NO_THI
             out = cls.forward(node, a._data, b._data, c)
     except Exception as error:
         raise forward_error(cls, error, (a, b) if c is NO_THIRD else (a, b, c)) from None
-    if type(out) is tuple:  # several outputs: not an op this path serves
-        return cls.apply(a, b) if c is NO_THIRD else cls.apply(a, b, c)
     t = _new(Tensor)  # Tensor._make(out), without the call
     t._data = out
     t._grad = t._hooks = None
