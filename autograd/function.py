@@ -223,6 +223,69 @@ def apply_two_tensors(cls: type[Function], a: Tensor, b: Tensor, c: Any = NO_THI
     return t
 
 
+def apply_one_tensor(cls: type[Function], a: Tensor, b: Any = NO_THIRD, c: Any = NO_THIRD) -> Any:
+    """`cls.apply(a)`, `cls.apply(a, b)` or `cls.apply(a, b, c)` for a Tensor and up to two plain
+    constants (numbers, None, strings, tuples): the same node and output, made in one call. For
+    engine ops with one output.
+
+    Speed trick, ops on one Tensor in one frame: `x.relu()`, `x.clamp(min=0)`, `x.sum()`, `x ** 2` and
+    `x * 2.0` record their input and wrap their output here, without the calls `apply` makes to
+    `run_forward` and `record_first_tensor` (the two-layer step: 78 -> 66 Python calls, 3,588 ->
+    3,448 bytecodes, 1.14-1.15x -> 1.13x NumPy's time). Everything else goes to `apply`.
+    """
+    kind: Any  # (flags when not recorded, flags when recorded, the edges after the Tensor's)
+    if b is NO_THIRD:
+        kind = ONE_TENSOR
+        args: tuple[Any, ...] = (a,)
+    elif c is NO_THIRD:
+        kind = TENSOR_AND_CONSTANT
+        args = (a, b)
+    else:
+        kind = TENSOR_AND_TWO_CONSTANTS
+        args = (a, b, c)
+    if (
+        ForwardMode.level
+        or Anomaly.enabled
+        or cls.is_view
+        or not cls._trusted_backward
+        or type(a) is not Tensor
+        or not (b is NO_THIRD or type(b) in PLAIN_CONSTANTS)
+        or not (c is NO_THIRD or type(c) in PLAIN_CONSTANTS)
+    ):
+        return cls.apply(*args)
+    node = _new(cls)
+    node._saved = node._saved_refs = node._pre_hooks = node._output_meta = None
+    need = a._requires_grad and _grad_enabled()
+    node.needs_input_grad = kind[need]
+    try:
+        if b is NO_THIRD:
+            out = cls.forward(node, a._data)
+        elif c is NO_THIRD:
+            out = cls.forward(node, a._data, b)
+        else:
+            out = cls.forward(node, a._data, b, c)
+    except Exception as error:
+        raise forward_error(cls, error, args) from None
+    t = _new(Tensor)  # Tensor._make(out), without the call
+    t._data = out
+    t._grad = t._hooks = None
+    t._output_nr = 0
+    if need and (type(out) in FLOAT_SCALARS or out.dtype.kind == "f"):
+        node._edges = (a.grad_fn or a, a._output_nr, *kind[2])
+        node._seq = next(EVENT_ORDER)
+        t._requires_grad = True
+        t.grad_fn = node
+        if node._saved_refs is not None:  # an array was saved: keep the inputs, to find the tensor behind one
+            node._saved_refs = args
+            if cls.saves_output:
+                saved_tensors.hold_saved_output(node, t)
+    else:
+        t._requires_grad = False
+        t.grad_fn = None
+        node._saved = None
+    return t
+
+
 def record_two_tensors(node: Function, a: Tensor, b: Tensor) -> bool:
     """`record_inputs` of two Tensors: whether the node is recorded (then its flags and edges are set)."""
     recording = _grad_enabled()
@@ -481,7 +544,11 @@ def forward_error(cls: type[Function], error: Exception, args: tuple) -> Excepti
         return error
     arrays = [a._data if isinstance(a, Tensor) else a for a in args]
     shapes = ", ".join(str(tuple(np.shape(a))) for a in arrays if isinstance(a, (np.ndarray, np.generic)))
-    return type(error)(f"{cls.__name__}: {error} (input shapes: {shapes})")
+    message = f"{cls.__name__}: {error} (input shapes: {shapes})"
+    try:
+        return type(error)(message)
+    except TypeError:  # a subclass that takes other arguments (NumPy's _UFuncNoLoopError): its built-in base
+        return next(base(message) for base in (TypeError, ValueError, IndexError) if isinstance(error, base))
 
 
 def wrap_outputs(node: Function, out: tuple, records: bool, args: tuple) -> tuple[Tensor, ...]:

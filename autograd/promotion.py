@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import apply_two_tensors
+from .function import apply_one_tensor, apply_two_tensors
 from .state import Defaults
 from .tensor import Tensor
 
@@ -157,7 +157,7 @@ def promoting(apply: Callable[[Any, Any], Tensor], name: str, doc: str, module: 
             if type(da) is type(b._data) is not np.ndarray or da.dtype is b._data.dtype:
                 return apply_two_tensors(cls, a, b)
         elif da is not None and type(b) is builtins.float and (a._requires_grad or da.dtype.kind == "f"):
-            return apply(a, b)
+            return apply_one_tensor(cls, a, b)
         if needs_promotion(a, b):
             a, b = promote_operands(a, b)
         return apply(a, b)

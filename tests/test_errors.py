@@ -53,6 +53,12 @@ def test_broadcasting_failure_in_an_elementwise_op_names_the_op_and_shapes():
         autograd.ones(2, 3) + autograd.ones(4)
 
 
+def test_a_numpy_error_whose_class_takes_other_arguments_still_names_the_op():
+    """NumPy's "no loop for these types" error cannot be remade with a message: the op's error is its TypeError."""
+    with pytest.raises(TypeError, match=r"Clamp: .*input shapes: \(2,\)"):
+        autograd.ones(2, requires_grad=True).clamp(min="a")
+
+
 def test_cat_with_mismatched_shapes():
     with pytest.raises(ValueError, match=r"cat: shapes \[\(2, 3\), \(2, 4\)\] must match except in dimension 0"):
         autograd.cat([autograd.ones(2, 3), autograd.ones(2, 4)], dim=0)

@@ -459,6 +459,61 @@ def test_two_tensor_ops_made_in_one_call_equal_apply(op_name, kinds, grad_mode):
                 np.testing.assert_array_equal(f.numpy(), g.numpy())
 
 
+ONE_TENSOR_OPS = {  # the op's class and the constants after the tensor, as their module functions pass them
+    "Relu": ("relu", "Relu", ()),
+    "Clamp": ("clamp", "Clamp", (0.5, None)),
+    "Sum": ("sum", "Sum", (None, False)),
+    "Sum over a dim": ("sum", "Sum", ((0,), True)),
+    "PowConstant": ("pow", "PowConstant", (2,)),
+    "Add a float": ("add", "Add", (1.5,)),
+    "Mul by a float": ("mul", "Mul", (-2.0,)),
+}
+
+
+@pytest.mark.parametrize("grad_mode", [True, False])
+@pytest.mark.parametrize("kind", TENSOR_KINDS)
+@pytest.mark.parametrize("op_name", list(ONE_TENSOR_OPS))
+def test_one_tensor_ops_made_in_one_call_equal_apply(op_name, kind, grad_mode):
+    """apply_one_tensor (x.relu(), x.clamp(min=0), x.sum(), x ** 2, x * 2.0 on a Tensor) against Function.apply:
+    the same output, node, flags, edges and saved arrays; then the same gradients."""
+    import importlib
+
+    from autograd.function import apply_one_tensor
+
+    module, name, constants = ONE_TENSOR_OPS[op_name]
+    cls = getattr(importlib.import_module(f"autograd.ops.{module}"), name)
+    x = _tensor(kind)
+    with autograd.set_grad_enabled(grad_mode):
+        fast, general = apply_one_tensor(cls, x, *constants), cls.apply(x, *constants)
+    np.testing.assert_array_equal(fast.numpy(force=True), general.numpy(force=True))
+    assert _two_tensor_node_parts(fast) == _two_tensor_node_parts(general)
+    if fast.requires_grad:
+        (fast_grad,) = autograd.grad(fast.sum(), [x])
+        (general_grad,) = autograd.grad(general.sum(), [x])
+        np.testing.assert_array_equal(fast_grad.numpy(), general_grad.numpy())
+
+
+def test_an_op_on_a_tensor_and_a_numpy_scalar_records_the_scalar_as_a_number():
+    """A NumPy scalar constant is not one apply_one_tensor passes on as it is: the general path makes it a number."""
+    from autograd.function import apply_one_tensor
+    from autograd.ops.pow import PowConstant
+
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    y = apply_one_tensor(PowConstant, x, np.float64(3.0))
+    assert y.dtype == autograd.float32
+    np.testing.assert_array_equal(y.detach().numpy(), [1.0, 8.0])
+
+
+def test_an_integer_tensor_made_in_one_call_records_nothing():
+    c = autograd.tensor([1, -2]).relu()
+    assert c.dtype == autograd.int64 and c.grad_fn is None and c.tolist() == [1, 0]
+
+
+def test_an_op_on_one_tensor_that_numpy_refuses_names_the_op():
+    with pytest.raises(TypeError, match=r"PowConstant: .*input shapes: \(2,\)"):
+        autograd.ones(2, requires_grad=True) ** "a"
+
+
 def test_two_integer_tensors_made_in_one_call_record_nothing():
     a = autograd.tensor([1, 2])
     b = autograd.tensor([3, 4])

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, apply_one_tensor
 from ..inplace import apply_inplace
 from ..registry import op
 from ..tensor import Tensor
@@ -52,7 +52,7 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         out = x if min is None else maximum(x, min)
         return out if max is None else minimum(out, max)
-    return Clamp.apply(x, min, max)
+    return apply_one_tensor(Clamp, x, min, max)
 
 
 @op(export=False)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..forward_ad import tangent_of
-from ..function import Function
+from ..function import Function, apply_one_tensor
 from ..inplace import apply_inplace
 from ..registry import op
 from ..state import ForwardMode
@@ -88,7 +88,7 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - torch.pow
         if b._requires_grad or not isinstance(a, Tensor) or (ForwardMode.level and tangent_of(b) is not None):
             return Pow.apply(a, b)  # a differentiable exponent (in forward mode: one carrying a tangent)
         b = b._data
-    return PowConstant.apply(a, b)
+    return apply_one_tensor(PowConstant, a, b)
 
 
 @op()

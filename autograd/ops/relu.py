@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..function import Function
+from ..function import Function, apply_one_tensor
 from ..inplace import apply_inplace
 from ..registry import op
 from ..tensor import Tensor
@@ -32,7 +32,7 @@ class Relu(Function):
 @op()
 def relu(x: Tensor) -> Tensor:
     """max(x, 0); the gradient at 0 is 0."""
-    return Relu.apply(x)
+    return apply_one_tensor(Relu, x)
 
 
 @op(export=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..function import Function
+from ..function import Function, apply_one_tensor
 from ..registry import op
 from ..tensor import Tensor
 from .dims import kept_shape, reduction_axes
@@ -42,4 +42,4 @@ def sum(x: Tensor, dim: Any = None, keepdim: bool = False, *, axis: Any = None, 
         dim = axis
     if keepdims is not None:
         keepdim = keepdims
-    return Sum.apply(x, reduction_axes(dim, x, "sum"), keepdim)
+    return apply_one_tensor(Sum, x, reduction_axes(dim, x, "sum"), keepdim)
