@@ -23,6 +23,8 @@ import numpy as np
 from .state import GRAD_ENABLED
 from .tensor import Tensor
 
+
+_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 _make = Tensor._make
 _new = object.__new__
 _getrefcount = sys.getrefcount
@@ -68,7 +70,7 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
     if old is None:
         data = variable._data
         if (
-            type(grad) is np.ndarray
+            type(grad) is _ndarray
             and grad.base is None
             and _getrefcount(grad) <= owned_refcount
             and grad.shape == data.shape
@@ -85,7 +87,7 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
         # Speed trick, a later gradient of the kind `.grad` holds is added at once, before the checks
         # a first or recorded one needs (tiny graph: 3 of these a step, 340 -> 150 ns each)
         data = old._data
-        if type(data) is not np.ndarray:  # a NumPy scalar, of the same type so the same dtype: rebind
+        if type(data) is not _ndarray:  # a NumPy scalar, of the same type so the same dtype: rebind
             old._data = data + grad
             return
         if data.shape == grad.shape and not GRAD_ENABLED.get():
@@ -97,7 +99,7 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
         )
     dtype = variable._data.dtype
     if old is None:
-        if type(grad) is np.ndarray:  # not fresh (or of another dtype): a copy the leaf owns
+        if type(grad) is _ndarray:  # not fresh (or of another dtype): a copy the leaf owns
             variable._grad = Tensor._make(np.array(grad, dtype=dtype))
         elif isinstance(grad, Tensor):  # a recorded pass: the gradient is a node of the graph
             variable._grad = grad if grad._requires_grad else Tensor._make(np.array(grad._data, dtype=dtype))
@@ -105,7 +107,7 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
             variable._grad = Tensor._make(grad if grad.dtype == dtype else dtype.type(grad))
     elif old._requires_grad or isinstance(grad, Tensor):  # recorded: a new node, not an in-place change
         variable._grad = old + grad
-    elif type(old._data) is not np.ndarray:  # a scalar nobody shares memory with: rebind
+    elif type(old._data) is not _ndarray:  # a scalar nobody shares memory with: rebind
         total = old._data + grad
         old._data = total if total.dtype == dtype else dtype.type(total)
     elif GRAD_ENABLED.get():  # a recorded pass: out of place, as PyTorch, so an earlier .grad is kept

@@ -34,6 +34,8 @@ import numpy as np
 
 from .tensor import Tensor
 
+
+_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 T = TypeVar("T", bound=Tensor)
 
 
@@ -64,6 +66,6 @@ def arrays_with_gradients(tensors: Any) -> tuple[list[Tensor], list[np.ndarray],
         g = t._grad
         if g is not None:
             with_grad.append(t)
-            arrays.append(t._data if type(t._data) is np.ndarray else t._array())
+            arrays.append(t._data if type(t._data) is _ndarray else t._array())
             grads.append(g._data)
     return with_grad, arrays, grads

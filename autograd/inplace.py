@@ -26,6 +26,9 @@ from .state import GRAD_ENABLED, ForwardMode
 from .tensor import Tensor
 
 
+_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
+
+
 def check_leaf(t: Tensor, op: str) -> None:
     """Refuse to change a leaf that requires grad while grad mode is on (its gradient would be wrong)."""
     if t._requires_grad and t.grad_fn is None and GRAD_ENABLED.get():
@@ -54,7 +57,7 @@ def apply_inplace(
     if not records:
         if ufunc is not None and not dual:
             array = t._data
-            if type(array) is not np.ndarray:
+            if type(array) is not _ndarray:
                 array = t._array()
             other = args[0]._data if isinstance(args[0], Tensor) else args[0]
             try:
@@ -140,7 +143,7 @@ def change_through_view(t: Tensor, base: Tensor, name: str, result: Tensor) -> T
             f"{name}: a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
     data = base._data
-    if type(data) is not np.ndarray or not data.flags.c_contiguous or type(t._data) is not np.ndarray:
+    if type(data) is not _ndarray or not data.flags.c_contiguous or type(t._data) is not _ndarray:
         raise RuntimeError(f"{name}: in-place change of a view of a non-contiguous tensor is not supported")
     from .ops.setitem import IndexPut  # the ops import this module
 

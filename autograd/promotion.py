@@ -26,6 +26,8 @@ from .function import apply_one_tensor, apply_two_tensors
 from .state import Defaults
 from .tensor import Tensor
 
+
+_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 BOOL, INTEGER, FLOATING = 0, 1, 2
 
 
@@ -154,7 +156,7 @@ def promoting(apply: Callable[[Any, Any], Tensor], name: str, doc: str, module: 
     def binary(a: Any, b: Any) -> Tensor:
         da = a._data if type(a) is Tensor else None
         if da is not None and type(b) is Tensor:
-            if type(da) is type(b._data) is not np.ndarray or da.dtype is b._data.dtype:
+            if type(da) is type(b._data) is not _ndarray or da.dtype is b._data.dtype:
                 return apply_two_tensors(cls, a, b)
         elif da is not None and type(b) is builtins.float and (a._requires_grad or da.dtype.kind == "f"):
             return apply_one_tensor(cls, a, b)

@@ -7,6 +7,9 @@ from typing import Any
 import numpy as np
 
 
+_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
+
+
 def shape_of(x: Any) -> tuple[int, ...]:
     """The shape of an operand: an array's or a tensor's, () for a Python number."""
     return x.shape if hasattr(x, "shape") else ()
@@ -39,7 +42,7 @@ def broadcast_view(x: Any, shape: tuple[int, ...]) -> Any:
 
     `shape` must be a valid broadcast of `x.shape` (callers check it).
     """
-    if type(x) is not np.ndarray or not x.flags.c_contiguous:
+    if type(x) is not _ndarray or not x.flags.c_contiguous:
         return np.broadcast_to(x, shape)
     if x.size == 1:  # a gradient of a full reduction: one value everywhere
         strides: tuple[int, ...] = (0,) * len(shape)
@@ -51,6 +54,6 @@ def broadcast_view(x: Any, shape: tuple[int, ...]) -> Any:
                 for size, target, stride in zip(x.shape, shape[lead:], x.strides)
             ]
         )
-    view = np.ndarray(shape, x.dtype, x, 0, strides)
+    view = _ndarray(shape, x.dtype, x, 0, strides)
     view.flags.writeable = False
     return view

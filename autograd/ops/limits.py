@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+
+_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 FULL_ARRAY_FROM = 256  # elements; below this the fill costs more than the vectorised loop saves
 
 
@@ -29,7 +31,7 @@ def at_most(x: Any, hi: Any) -> Any:
 
 def limited(limit: np.ufunc, x: Any, bound: Any) -> Any:
     """`limit(x, bound)` (np.maximum or np.minimum), against a full array of `bound` where that is faster."""
-    if type(x) is np.ndarray and x.size >= FULL_ARRAY_FROM and x.dtype.kind == "f" and type(bound) in (int, float):
+    if type(x) is _ndarray and x.size >= FULL_ARRAY_FROM and x.dtype.kind == "f" and type(bound) in (int, float):
         out = np.full(x.shape, bound, x.dtype) if bound else np.zeros(x.shape, x.dtype)
         return limit(x, out, out=out)
     return limit(x, bound)

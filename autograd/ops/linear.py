@@ -17,6 +17,8 @@ from ..registry import op
 from ..tensor import Tensor
 from .tangents import total
 
+
+_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 # Speed trick, two shapes NumPy's defaults handle slowly, done another way with the same result:
 # - an outer product (inner dimension 1, as a 1-output layer's input gradient): a broadcast multiply gives
 #   exactly matmul's values, without its BLAS call (1279 rows x 64: 169 -> 43 us; 32 rows: 5.4 -> 2.6 us);
@@ -35,7 +37,7 @@ def matrix_product(a: Any, b: Any) -> Any:
 
 def column_sums(g: Any) -> Any:
     """g.sum(axis=0) of a 2-D gradient: for a tall array, as ones @ g."""
-    if type(g) is np.ndarray and g.shape[0] >= COLUMN_SUMS_BY_PRODUCT_FROM:
+    if type(g) is _ndarray and g.shape[0] >= COLUMN_SUMS_BY_PRODUCT_FROM:
         return np.ones(g.shape[0], g.dtype) @ g
     return g.sum(axis=0)
 
