@@ -34,7 +34,6 @@ import numpy as np
 
 from .tensor import Tensor
 
-
 _ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 T = TypeVar("T", bound=Tensor)
 

@@ -25,7 +25,6 @@ from .errors import DtypeError, ShapeError
 from .state import GRAD_ENABLED, ForwardMode
 from .tensor import Tensor
 
-
 _ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 
 

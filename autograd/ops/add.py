@@ -22,8 +22,9 @@ class Add(Function):
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad  # only inputs that need a gradient are Tensors with a shape
         out = a + b
-        ctx.a_shape = a.shape if need_a and a.shape != out.shape else None  # kept only if broadcast (unbroadcast)
-        ctx.b_shape = b.shape if need_b and b.shape != out.shape else None
+        shape = out.shape  # () means every input was 0-d: nothing was broadcast
+        ctx.a_shape = a.shape if need_a and shape and a.shape != shape else None  # kept only if broadcast (unbroadcast)
+        ctx.b_shape = b.shape if need_b and shape and b.shape != shape else None
         return out
 
     @staticmethod

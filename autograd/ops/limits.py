@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-
 _ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 FULL_ARRAY_FROM = 256  # elements; below this the fill costs more than the vectorised loop saves
 

@@ -17,7 +17,6 @@ from ..registry import op
 from ..tensor import Tensor
 from .tangents import total
 
-
 _ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 # Speed trick, two shapes NumPy's defaults handle slowly, done another way with the same result:
 # - an outer product (inner dimension 1, as a 1-output layer's input gradient): a broadcast multiply gives

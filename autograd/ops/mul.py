@@ -23,8 +23,9 @@ class Mul(Function):
         need_a, need_b = ctx.needs_input_grad
         out = a * b
         if need_a or need_b:
-            ctx.a_shape = a.shape if need_a and a.shape != out.shape else None  # kept only if broadcast (unbroadcast)
-            ctx.b_shape = b.shape if need_b and b.shape != out.shape else None
+            shape = out.shape  # () means every input was 0-d: nothing was broadcast
+            ctx.a_shape = a.shape if need_a and shape and a.shape != shape else None  # if broadcast (unbroadcast)
+            ctx.b_shape = b.shape if need_b and shape and b.shape != shape else None
             ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return out
 
