@@ -108,6 +108,23 @@ def test_sgd_follows_pytorchs_update_rule_step_by_step(options):
     assert_histories_close(run_optimizer(SGD, theta0, grads, **options), sgd_reference(theta0, grads, **options))
 
 
+@pytest.mark.parametrize("shape", [(50, 40), ()])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_plain_sgd_steps_in_the_parameters_dtype_with_the_rate_rounded_to_it(dtype, shape):
+    """theta - lr * grad computed in the parameter's dtype, lr rounded to it first (NumPy's rule for a Python
+    float with an array, and PyTorch's alpha): every dtype and a 0-d parameter, exactly."""
+    rng = np.random.default_rng(5)
+    theta0 = rng.standard_normal(shape).astype(dtype)
+    grad = rng.standard_normal(shape).astype(dtype)
+    lr = 0.0123456789
+    p = autograd.tensor(theta0, requires_grad=True)
+    p.grad = autograd.tensor(grad)
+    SGD([p], lr=lr).step()
+    expected = theta0 - np.asarray(lr, dtype) * grad
+    assert p.dtype == autograd.tensor(theta0).dtype
+    np.testing.assert_array_equal(p.detach().numpy(), expected.astype(dtype))
+
+
 @pytest.mark.parametrize(
     "options",
     [

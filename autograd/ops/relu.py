@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..function import Function, apply_one_tensor
 from ..inplace import apply_inplace
 from ..registry import op
@@ -17,7 +19,9 @@ class Relu(Function):
     def forward(ctx, x):
         out = at_least(x, 0)
         if ctx.needs_input_grad[0]:
-            ctx.mask = out != 0  # x > 0, and True at NaN (which passes its gradient on, as PyTorch's)
+            # x > 0, and True at NaN (which passes its gradient on, as PyTorch's): out != 0, which for an
+            # array is astype(bool) (NumPy 2 compares with a Python 0 about 300 ns slower), for a scalar `!= 0`
+            ctx.mask = out.astype(bool) if type(out) is np.ndarray else out != 0
         return out
 
     @staticmethod

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from autograd.extension import arrays_with_gradients, increment_version, wrap
 
 from .optimizer import Optimizer
@@ -95,8 +97,18 @@ def plain_sgd_step(params: list[Any], lr: float) -> None:
 
     Speed trick, the plain step in one loop: no generator, the arrays read in one call, and the
     versions bumped in one call (a minibatch MLP step's update, six parameters: 14.7 -> 12.6 us).
+    Speed trick, the rate as a 0-d array of the gradients' dtype: NumPy 2 takes about 300 ns longer
+    over `lr * grad` with a Python float than with an array (the same values: NumPy casts the float
+    to the array's dtype either way); a NumPy scalar gradient keeps the Python float, its fast partner.
     """
     updated, thetas, grads = arrays_with_gradients(params)
+    rates: dict[Any, np.ndarray] = {}
     for theta, grad in zip(thetas, grads):
-        theta -= lr * grad
+        if type(grad) is np.ndarray:
+            rate = rates.get(grad.dtype)
+            if rate is None:
+                rate = rates[grad.dtype] = np.array(lr, grad.dtype)
+            theta -= rate * grad
+        else:
+            theta -= lr * grad
     increment_version(updated)
