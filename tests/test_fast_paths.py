@@ -411,7 +411,7 @@ def test_linear_layers_of_one_input_and_one_output_match_the_matrix_formulas(row
     np.testing.assert_allclose(xt.grad.numpy(), g_h @ w1, rtol=1e-5)
 
 
-TWO_TENSOR_OPS = ["Add", "Sub", "Mul", "MatMul", "Linear", "Linear without bias"]
+TWO_TENSOR_OPS = ["Add", "Sub", "Mul", "MatMul", "Linear", "Linear without bias", "MseLoss"]
 
 
 def _two_tensor_node_parts(t):
@@ -426,13 +426,15 @@ def _two_tensor_node_parts(t):
 
 def _two_tensor_op(op_name, a, b):
     """The op's class and its arguments: two Tensors (and a bias or None for linear)."""
-    from autograd.ops import add, linear, matmul, mul, sub
+    from autograd.ops import add, linear, matmul, mse_loss, mul, sub
 
     if op_name == "MatMul":
         return matmul.MatMul, (a.reshape(-1, 1), b.reshape(1, -1))  # an outer product: any two sizes multiply
     if op_name.startswith("Linear"):
         bias = None if op_name.endswith("without bias") else _tensor(True).reshape(-1)[: b.numel()]
         return linear.Linear, (a.reshape(-1, 1), b.reshape(-1, 1), bias)
+    if op_name == "MseLoss":
+        return mse_loss.MseLoss, (a, b, "mean")
     return {"Add": add.Add, "Sub": sub.Sub, "Mul": mul.Mul}[op_name], (a, b)
 
 
@@ -440,7 +442,7 @@ def _two_tensor_op(op_name, a, b):
 @pytest.mark.parametrize("kinds", list(itertools.product(TENSOR_KINDS, repeat=2)))
 @pytest.mark.parametrize("op_name", TWO_TENSOR_OPS)
 def test_two_tensor_ops_made_in_one_call_equal_apply(op_name, kinds, grad_mode):
-    """apply_two_tensors (a + b, a * b, a.mm(b), linear(x, w, b) on Tensors) against Function.apply: the same
+    """apply_two_tensors (a + b, a * b, a.mm(b), linear(x, w, b), mse_loss(x, y)) against Function.apply: the same
     output, node, flags, edges and saved arrays; then the same gradients."""
     from autograd.function import apply_two_tensors
 
@@ -450,7 +452,7 @@ def test_two_tensor_ops_made_in_one_call_equal_apply(op_name, kinds, grad_mode):
     np.testing.assert_array_equal(fast.numpy(force=True), general.numpy(force=True))
     assert _two_tensor_node_parts(fast) == _two_tensor_node_parts(general)
     if fast.requires_grad:
-        leaves = [t for t in args if t is not None and t.requires_grad]
+        leaves = [t for t in args if isinstance(t, autograd.Tensor) and t.requires_grad]
         fast_grads = autograd.grad(fast.sum(), leaves, allow_unused=True)
         general_grads = autograd.grad(general.sum(), leaves, allow_unused=True)
         assert [g is None for g in fast_grads] == [g is None for g in general_grads]

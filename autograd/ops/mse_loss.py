@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, apply_two_tensors
 from ..registry import op
 from ..tensor import Tensor
 from .loss_arguments import floating_input, same_shape_target
@@ -47,4 +47,7 @@ def mse_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor: 
     """Mean (or sum, or none) of the squared differences (input - target)^2; shapes must match."""
     check_reduction("mse_loss", reduction)
     floating_input("mse_loss", input)
-    return MseLoss.apply(input, same_shape_target("mse_loss", input, target), reduction)
+    target = same_shape_target("mse_loss", input, target)
+    if type(target) is Tensor:
+        return apply_two_tensors(MseLoss, input, target, reduction)
+    return MseLoss.apply(input, target, reduction)  # a target cast to input's dtype: an array
