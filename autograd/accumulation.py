@@ -73,7 +73,7 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
             and grad.base is None
             and _getrefcount(grad) <= owned_refcount
             and grad.shape == data.shape
-            and grad.dtype == data.dtype
+            and grad.dtype is data.dtype  # (NumPy's own float32 is one object; another one goes the long way)
         ):  # a fresh first gradient nobody else holds: taken as it is, before the checks below
             t = _new(Tensor)  # Tensor._make(grad), without the call
             t._data = grad
