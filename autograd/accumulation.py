@@ -91,6 +91,7 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
             return
         if data.shape == grad.shape and not GRAD_ENABLED.get():
             data += grad
+            old._bump_version()  # an in-place change, as PyTorch's `grad += new`: a graph that saved it raises
             return
     if grad.shape != variable._data.shape:
         raise RuntimeError(
@@ -114,3 +115,4 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
     else:
         array = old._data
         array += grad
+        old._bump_version()

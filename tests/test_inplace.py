@@ -41,6 +41,29 @@ def test_changing_a_saved_tensor_in_place_makes_backward_raise_naming_the_op():
         c.sum().backward()
 
 
+def test_a_backward_adding_into_a_saved_grad_in_place_makes_the_saving_graphs_backward_raise():
+    """Accumulating into an existing `.grad` is an in-place change (PyTorch's `grad += new` bumps its version):
+    a graph that saved that `.grad` must not silently use the new values."""
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    w = autograd.tensor([3.0, 4.0], requires_grad=True)
+    (x * x).sum().backward()
+    loss = (w * x.grad).sum()  # saves x.grad, [2, 4], for w's gradient
+    version = x.grad._version
+    (x * x).sum().backward()
+    assert x.grad._version > version
+    with pytest.raises(RuntimeError, match="MulBackward: one of the tensors needed for gradient computation"):
+        loss.backward()
+
+
+def test_a_grad_read_after_the_last_backward_still_gives_its_graph_the_right_gradient():
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    w = autograd.tensor([3.0, 4.0], requires_grad=True)
+    (x * x).sum().backward()
+    (x * x).sum().backward()
+    (w * x.grad).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [4.0, 8.0])
+
+
 def test_changing_a_saved_zero_dimensional_tensor_in_place_makes_backward_raise():
     """A 0-d tensor holds a NumPy scalar until an in-place change makes it an array: still caught."""
     x = autograd.tensor(2.0, requires_grad=True)
