@@ -102,13 +102,12 @@ def plain_sgd_step(params: list[Any], lr: float) -> None:
     to the array's dtype either way); a NumPy scalar gradient keeps the Python float, its fast partner.
     """
     updated, thetas, grads = arrays_with_gradients(params)
-    rates: dict[Any, np.ndarray] = {}
+    ndarray, rate = np.ndarray, None
     for theta, grad in zip(thetas, grads):
-        if type(grad) is np.ndarray:
-            rate = rates.get(grad.dtype)
-            if rate is None:
-                rate = rates[grad.dtype] = np.array(lr, grad.dtype)
-            theta -= rate * grad
-        else:
+        if type(grad) is not ndarray:
             theta -= lr * grad
+            continue
+        if rate is None or rate.dtype is not grad.dtype:
+            rate = np.array(lr, grad.dtype)
+        theta -= rate * grad
     increment_version(updated)
