@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 
 from .state import GRAD_ENABLED
-from .tensor import Tensor
+from .tensor import Tensor, _ndarray
 
-_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 _make = Tensor._make
 _new = object.__new__
 _getrefcount = sys.getrefcount

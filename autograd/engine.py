@@ -30,11 +30,10 @@ from .accumulation import OWNED_REFCOUNT_IN_LOOP, accumulate_grad, run_tensor_ho
 from .function import FREED, Function
 from .gradient_hints import shape_hint
 from .state import GRAD_ENABLED, Anomaly
-from .tensor import Tensor
+from .tensor import Tensor, _ndarray
 
 ONE = {t: t(1) for t in (np.float16, np.float32, np.float64)}  # a scalar root's starting gradient, by its type
 _new = object.__new__
-_ndarray = np.ndarray
 _set_grad_mode, _reset_grad_mode = GRAD_ENABLED.set, GRAD_ENABLED.reset  # bound once: one call, no lookup
 
 

@@ -32,9 +32,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .tensor import Tensor
+from .tensor import Tensor, _ndarray
 
-_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 T = TypeVar("T", bound=Tensor)
 
 

@@ -35,7 +35,7 @@ import numpy as np
 from . import anomaly, forward_ad, saved_tensors
 from .errors import EngineError
 from .state import EVENT_ORDER, GRAD_ENABLED, HOOK_IDS, Anomaly, ForwardMode, InPlace
-from .tensor import Tensor
+from .tensor import Tensor, _ndarray
 
 FREED = saved_tensors.FREED
 
@@ -69,7 +69,6 @@ PLAIN_CONSTANTS = frozenset({int, float, bool, str, tuple, type(None)})  # const
 
 _new = object.__new__
 _make = Tensor._make
-_ndarray = np.ndarray
 _GENERIC = np.generic
 _grad_enabled = GRAD_ENABLED.get
 _PYTHON_NUMBERS = (int, float, bool)

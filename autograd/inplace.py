@@ -23,9 +23,7 @@ import numpy as np
 from . import forward_ad
 from .errors import DtypeError, ShapeError
 from .state import GRAD_ENABLED, ForwardMode
-from .tensor import Tensor
-
-_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
+from .tensor import Tensor, _ndarray
 
 
 def check_leaf(t: Tensor, op: str) -> None:

@@ -24,9 +24,8 @@ import numpy as np
 
 from .function import apply_one_tensor, apply_two_tensors
 from .state import Defaults
-from .tensor import Tensor
+from .tensor import Tensor, _ndarray
 
-_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 BOOL, INTEGER, FLOATING = 0, 1, 2
 
 

@@ -23,6 +23,8 @@ from .device import CPU
 from .errors import DtypeError
 from .state import EVENT_ORDER, Defaults, InPlace
 
+# Speed trick, the array type as a global: NumPy's module __getattr__ keeps CPython 3.11 from
+# specialising `np.ndarray` (19 ns a read against 1); the engine's modules import this name.
 _ndarray = np.ndarray
 _new = object.__new__
 

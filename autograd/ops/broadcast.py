@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
+from ..tensor import _ndarray
 
 
 def shape_of(x: Any) -> tuple[int, ...]:

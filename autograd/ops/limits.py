@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
+from ..tensor import _ndarray
+
 FULL_ARRAY_FROM = 256  # elements; below this the fill costs more than the vectorised loop saves
 
 

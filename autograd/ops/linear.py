@@ -14,10 +14,9 @@ import numpy as np
 from ..errors import DtypeError, ShapeError
 from ..function import Function, apply_two_tensors
 from ..registry import op
-from ..tensor import Tensor
+from ..tensor import Tensor, _ndarray
 from .tangents import total
 
-_ndarray = np.ndarray  # read as a global: NumPy's module __getattr__ keeps CPython 3.11 from specialising `np.x`
 # Speed trick, two shapes NumPy's defaults handle slowly, done another way with the same result:
 # - an outer product (inner dimension 1, as a 1-output layer's input gradient): a broadcast multiply gives
 #   exactly matmul's values, without its BLAS call (1279 rows x 64: 169 -> 43 us; 32 rows: 5.4 -> 2.6 us);

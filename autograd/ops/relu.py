@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..function import Function, apply_one_tensor
 from ..inplace import apply_inplace
 from ..registry import op
-from ..tensor import Tensor
+from ..tensor import Tensor, _ndarray
 from .limits import at_least
 from .tangents import scaled
 
@@ -21,7 +19,7 @@ class Relu(Function):
         if ctx.needs_input_grad[0]:
             # x > 0, and True at NaN (which passes its gradient on, as PyTorch's): out != 0, which for an
             # array is astype(bool) (NumPy 2 compares with a Python 0 about 300 ns slower), for a scalar `!= 0`
-            ctx.mask = out.astype(bool) if type(out) is np.ndarray else out != 0
+            ctx.mask = out.astype(bool) if type(out) is _ndarray else out != 0
         return out
 
     @staticmethod
