@@ -20,12 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from .state import GRAD_ENABLED
+from .state import RECORDED_PASS
 from .tensor import Tensor, _ndarray
 
 _make = Tensor._make
 _new = object.__new__
 _getrefcount = sys.getrefcount
+_recorded_pass = RECORDED_PASS.get
 
 
 def run_tensor_hooks(hooks: dict, grad: Any) -> Any:
@@ -88,7 +89,7 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
         if type(data) is not _ndarray:  # a NumPy scalar, of the same type so the same dtype: rebind
             old._data = data + grad
             return
-        if data.shape == grad.shape and not GRAD_ENABLED.get():
+        if data.shape == grad.shape and not _recorded_pass():
             data += grad
             old._bump_version()  # an in-place change, as PyTorch's `grad += new`: a graph that saved it raises
             return
@@ -109,7 +110,7 @@ def accumulate_grad(variable: Tensor, grad: Any, owned_refcount: int = OWNED_REF
     elif type(old._data) is not _ndarray:  # a scalar nobody shares memory with: rebind
         total = old._data + grad
         old._data = total if total.dtype == dtype else dtype.type(total)
-    elif GRAD_ENABLED.get():  # a recorded pass: out of place, as PyTorch, so an earlier .grad is kept
+    elif _recorded_pass():  # a recorded pass: out of place, as PyTorch, so an earlier .grad is kept
         variable._grad = old + grad
     else:
         array = old._data

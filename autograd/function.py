@@ -34,7 +34,7 @@ import numpy as np
 
 from . import anomaly, forward_ad, saved_tensors
 from .errors import EngineError
-from .state import EVENT_ORDER, GRAD_ENABLED, HOOK_IDS, Anomaly, ForwardMode, InPlace
+from .state import EVENT_ORDER, GRAD_ENABLED, HOOK_IDS, RECORDED_PASS, Anomaly, ForwardMode, InPlace
 from .tensor import Tensor, _ndarray
 
 FREED = saved_tensors.FREED
@@ -71,6 +71,7 @@ _new = object.__new__
 _make = Tensor._make
 _GENERIC = np.generic
 _grad_enabled = GRAD_ENABLED.get
+_recorded_pass = RECORDED_PASS.get
 _PYTHON_NUMBERS = (int, float, bool)
 FLOAT_SCALARS = frozenset({np.float16, np.float32, np.float64})  # a 0-d result: floating without reading .dtype
 
@@ -509,7 +510,10 @@ class Function:
         # changed if some tensor changed in place after this node was made (one global number).
         if InPlace.last > self._seq and self._saved_refs:
             saved_tensors.check_unchanged(self, saved)
-        if _grad_enabled():  # the backward pass is being recorded (create_graph)
+        # graph tensors when the backward pass is recorded: for the engine's own ops, a recorded pass
+        # (a plain one may run them with grad mode on, see engine.plain_backward), for a custom
+        # Function, whenever its backward runs with grad mode on
+        if _grad_enabled() and (not self._trusted_backward or _recorded_pass()):
             return saved_tensors.as_graph_tensors(self, saved)
         return saved
 

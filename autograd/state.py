@@ -7,6 +7,8 @@ PyTorch keeps grad mode per thread and the rest per process; so does this engine
 | grad mode              | `GRAD_ENABLED`         | per thread | whether ops are recorded; every new thread   |
 |                        |                        |            | starts with it on; `no_grad()` and a         |
 |                        |                        |            | backward pass change only their own thread's |
+| recorded pass          | `RECORDED_PASS`        | per thread | whether this thread is running a backward    |
+|                        |                        |            | pass that is recorded (create_graph)         |
 | anomaly detection      | `Anomaly.detect`       | process    | `detect_anomaly()`: check every op for NaN   |
 | creation hook switch   | `Anomaly.enabled`      | process    | something to do as each op is made: anomaly  |
 |                        |                        |            | detection, or some thread's gradcheck        |
@@ -34,6 +36,13 @@ every op (measured: about 190 against 630 machine instructions per read). It is
 also per asyncio task, which PyTorch's thread-local flag is not: a task that
 awaits inside `no_grad()` does not turn recording off in the others.
 
+A plain backward pass (`loss.backward()`) leaves grad mode as it is while it runs
+the engine's own ops, whose backward functions compute on arrays and record
+nothing either way; it turns grad mode off only before it runs anything else (a
+hook, a custom Function). What those backward functions read in place of grad
+mode is `RECORDED_PASS`, set only by a recorded pass: their saved arrays come back
+as graph tensors, and a leaf's gradient is added out of place, only in one.
+
 The warnings filter matches only warnings raised from the engine's own modules, so
 the user's NumPy code warns as before; NumPy's own switch (`np.errstate`) would
 cost about 1.8 us per op, the filter nothing until a warning is raised. A
@@ -54,6 +63,9 @@ import warnings
 import numpy as np
 
 GRAD_ENABLED: contextvars.ContextVar[bool] = contextvars.ContextVar("grad_enabled", default=True)
+
+
+RECORDED_PASS: contextvars.ContextVar[bool] = contextvars.ContextVar("recorded_pass", default=False)
 
 
 class AnomalyState:
