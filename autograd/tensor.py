@@ -332,7 +332,7 @@ class Tensor:
         tensor([-0.25])
         """
         if gradient is None and inputs is None and not create_graph and self.grad_fn is not None:
-            plain_backward(self, bool(retain_graph))
+            plain_backward(self, retain_graph)
         else:
             run_backward((self,), (gradient,), retain_graph, create_graph, inputs=inputs)
 
