@@ -513,7 +513,7 @@ class Function:
         # graph tensors when the backward pass is recorded: for the engine's own ops, a recorded pass
         # (a plain one may run them with grad mode on, see engine.plain_backward), for a custom
         # Function, whenever its backward runs with grad mode on
-        if _grad_enabled() and (not self._trusted_backward or _recorded_pass()):
+        if (_recorded_pass() and _grad_enabled()) if self._trusted_backward else _grad_enabled():
             return saved_tensors.as_graph_tensors(self, saved)
         return saved
 
