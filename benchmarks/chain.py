@@ -85,6 +85,10 @@ def workloads(quick: bool, million: bool) -> list[Workload]:
                 targets=(Target(1.3, ENGINE, reference=_name(lengths[0])),) if n != lengths[0] else (),
                 per=n,
                 per_what="node",
+                # the shortest chain again, in the same rounds: the target compares times taken together
+                companions={_name(lengths[0]): (functools.partial(engine_setup, lengths[0]), lengths[0])}
+                if n != lengths[0]
+                else {},
             )
         )
     return rows

@@ -45,7 +45,8 @@ class Target:
     """A goal for the engine.
 
     With `against`, the engine's time divided by that contender's must be at most `limit`
-    (`reference` names another workload whose time is the denominator instead of this one's).
+    (`reference` names another workload whose time is the denominator instead of this one's:
+    one of this workload's `companions` when it has one of that name, timed in the same rounds).
     Without `against`, the engine's own value (e.g. megabytes) must be below `limit`.
     """
 
@@ -76,6 +77,9 @@ class Workload:
     check_rtol: float = 1e-3
     kind: str = "time"  # or "memory": `memory_steps` steps, growth of resident memory in MB
     memory_steps: tuple[int, int] = (100, 2000)
+    # name -> (engine setup, per): steps timed in the same interleaved rounds as the contenders but
+    # not shown, so a target against another workload's engine time compares times taken together
+    companions: dict[str, tuple[Setup, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,6 +110,7 @@ class WorkloadResult:
     results: dict[str, ContenderResult]
     notes: list[str] = field(default_factory=list)
     targets: list[TargetResult] = field(default_factory=list)
+    companions: dict[str, ContenderResult] = field(default_factory=dict)
 
     def median(self, contender: str) -> float | None:
         """The contender's median, or None when it was not measured."""
@@ -211,6 +216,7 @@ def run_workload(
             result.status = describe_error(error)
             continue
         steps[name] = step
+    timed_companions: dict[str, ContenderResult] = {}
     if workload.kind == "memory":
         for name, step in steps.items():
             log(f"  {workload.name}: {LABELS[name]} ({workload.memory_steps[1]} steps)")
@@ -219,18 +225,42 @@ def run_workload(
             except Exception as error:
                 results[name].status = describe_error(error)
     else:
+        companions = set_up_companions(workload, steps, first_call)
+        timed_companions = {name: ContenderResult() for name in companions}
         gc.collect()
         gc.freeze()  # what exists now (every contender's modules and state) is not the timed code's garbage
         try:
-            _time_interleaved(workload, steps, first_call, results, settings, log)
+            timed = {**steps, **{name: step for name, (step, _) in companions.items()}}
+            per = {name: per for name, (_, per) in companions.items()}
+            _time_interleaved(workload, timed, first_call, {**results, **timed_companions}, settings, log, per)
         finally:
             gc.unfreeze()
-    outcome = WorkloadResult(workload, results)
+    outcome = WorkloadResult(workload, results, companions=timed_companions)
     outcome.notes.extend(_check_agreement(workload, results))
     for name, r in results.items():
         if r.status is not None:
             outcome.notes.append(f"{LABELS[name]}: {r.status}")
     return outcome
+
+
+def set_up_companions(
+    workload: Workload, steps: dict[str, Step], first_call: dict[str, float]
+) -> dict[str, tuple[Step, int]]:
+    """The workload's companion steps, set up and called once (only when the engine itself runs; one that
+    fails is left out, and its target divides by the other workload's time as measured there)."""
+    companions: dict[str, tuple[Step, int]] = {}
+    if ENGINE not in steps:
+        return companions
+    for name, (setup, per) in workload.companions.items():
+        try:
+            step = setup()
+            start = time.perf_counter()
+            step()
+            first_call[name] = time.perf_counter() - start
+        except Exception:
+            continue
+        companions[name] = (step, per)
+    return companions
 
 
 def _time_interleaved(
@@ -240,10 +270,11 @@ def _time_interleaved(
     results: dict[str, ContenderResult],
     settings: Settings,
     log: Callable[[str], None],
+    per: dict[str, int] | None = None,
 ) -> None:
     per_call: dict[str, float] = {}
     for name, step in list(steps.items()):
-        log(f"  {workload.name}: warming up {LABELS[name]}")
+        log(f"  {workload.name}: warming up {LABELS.get(name, name)}")
         try:
             per_call[name] = _warm_up(step, first_call[name], settings)
         except Exception as error:
@@ -278,7 +309,7 @@ def _time_interleaved(
                 continue
             finally:
                 gc.enable()
-            results[name].samples.append(elapsed / number / workload.per)
+            results[name].samples.append(elapsed / number / (per or {}).get(name, workload.per))
             results[name].calls_per_sample = number
     for name in steps:
         if results[name].samples:
@@ -331,8 +362,7 @@ def check_targets(outcomes: list[WorkloadResult]) -> None:
             if target.against is None:
                 value = engine
             else:
-                denominator_row = by_name.get(target.reference) if target.reference else outcome
-                other = None if denominator_row is None else denominator_row.median(target.against)
+                other = denominator(outcome, target, by_name)
                 value = None if engine is None or other is None or other == 0 else engine / other
             if value is None:
                 passed = None
@@ -341,6 +371,19 @@ def check_targets(outcomes: list[WorkloadResult]) -> None:
             else:
                 passed = value <= target.limit
             outcome.targets.append(TargetResult(target, value, passed))
+
+
+def denominator(outcome: WorkloadResult, target: Target, by_name: dict[str, WorkloadResult]) -> float | None:
+    """The time a target divides the engine's by: a contender's in this workload, or the engine's in the
+    reference workload (its companion here, timed in the same rounds, when there is one)."""
+    assert target.against is not None
+    if target.reference is None:
+        return outcome.median(target.against)
+    companion = outcome.companions.get(target.reference)
+    if companion is not None and companion.median is not None and target.against == ENGINE:
+        return companion.median
+    row = by_name.get(target.reference)
+    return None if row is None else row.median(target.against)
 
 
 def resident_megabytes() -> float:
