@@ -162,89 +162,66 @@ def run_forward(cls: type[Function], node: Function, args: tuple) -> tuple[Any, 
     return cls.forward(node, *arrays), records
 
 
-NO_THIRD = object()  # a two-tensor op's third argument when there is none
+NO_THIRD = object()  # apply_two_tensors' third argument when there is none
 
 
-def two_tensor_op(cls: type[Function], promoted: Callable[[Any, Any], Any] | None = None) -> Callable[..., Any]:
+def apply_two_tensors(cls: type[Function], a: Tensor, b: Tensor, c: Any = NO_THIRD) -> Any:
     """`cls.apply(a, b)`, or `cls.apply(a, b, c)`, for two Tensors and a third argument (a Tensor or a
-    constant), as one function: the same node and output, made in one call. For engine ops with one
-    output; every op class has one as `cls.apply_two` (`MatMul.apply_two(a, b)`).
-
-    With `promoted`, it is a binary elementwise op's module function and operator (`a * b`): two
-    Tensors of one dtype go on here, a float Tensor with a Python float to `apply_one_tensor`, and
-    anything else to `promoted`, which casts the operands as PyTorch would first.
+    constant): the same node and output, made in one call. For engine ops with one output.
 
     Speed trick, ops on two Tensors in one frame: an engine op on two Tensors (a + b, a * b, a.mm(b),
     linear(x, w, b), mse_loss(x, y)) records its inputs and wraps its output here, without
     the calls `apply` makes to `run_forward` and its recorders (a recorded a * b on 0-d tensors:
     1.36 -> 1.12 us; a tiny graph -9% instructions, a minibatch MLP epoch -1.8%; mse_loss 246 -> 176
-    bytecodes, two calls fewer); and `a * b` is this function itself, not a promotion check that
-    calls it (a * b on 0-d tensors: 1,060 -> 920 ns). Everything `apply` does besides (forward mode,
-    anomaly mode, views, user Functions) goes to `apply`.
+    bytecodes, two calls fewer). Everything
+    `apply` does besides (forward mode, anomaly mode, views, user Functions) goes to `apply`.
     """
-    one_frame = cls._one_frame
-
-    def apply_two(a: Any, b: Any, c: Any = NO_THIRD) -> Any:
-        if promoted is not None:
-            da = a._data if type(a) is Tensor else None
-            if (
-                da is None
-                or type(b) is not Tensor
-                or not (type(da) is type(b._data) is not _ndarray or da.dtype is b._data.dtype)
-            ):
-                if da is not None and type(b) is float and (a._requires_grad or da.dtype.kind == "f"):
-                    return apply_one_tensor(cls, a, b)  # a float tensor with a number: no cast needed
-                return promoted(a, b)
-        if ForwardMode.level or Anomaly.enabled or not one_frame:
-            return cls.apply(a, b) if c is NO_THIRD else cls.apply(a, b, c)
-        node = _new(cls)
-        node._saved = node._saved_refs = node._pre_hooks = node._output_meta = None
-        recording = _grad_enabled()
-        need_a = recording and a._requires_grad
-        need_b = recording and b._requires_grad
-        need_c = False
-        try:
-            if c is NO_THIRD:
-                node.needs_input_grad = TWO_INPUT_FLAGS[need_a][need_b]
-                out = cls.forward(node, a._data, b._data)
-            elif isinstance(c, Tensor):
-                need_c = recording and c._requires_grad
-                node.needs_input_grad = NEEDS_INPUT_GRAD[8 | need_a << 2 | need_b << 1 | need_c]
-                out = cls.forward(node, a._data, b._data, c._data)
-            else:
-                node.needs_input_grad = NEEDS_INPUT_GRAD[8 | need_a << 2 | need_b << 1]
-                out = cls.forward(node, a._data, b._data, c)
-        except Exception as error:
-            raise forward_error(cls, error, (a, b) if c is NO_THIRD else (a, b, c)) from None
-        t = _new(Tensor)  # Tensor._make(out), without the call
-        t._data = out
-        t._grad = t._hooks = None
-        t._output_nr = 0
-        if (need_a or need_b or need_c) and (type(out) in FLOAT_SCALARS or out.dtype.kind == "f"):
-            edges: tuple[Any, ...] = (
-                (a.grad_fn or a) if need_a else None,
-                a._output_nr if need_a else 0,
-                (b.grad_fn or b) if need_b else None,
-                b._output_nr if need_b else 0,
-            )
-            if c is not NO_THIRD:
-                edges += (
-                    (c.grad_fn or c, c._output_nr) if need_c else NO_EDGE if isinstance(c, Tensor) else CONSTANT_EDGE
-                )
-            node._edges = edges
-            node._seq = next(EVENT_ORDER)
-            t._requires_grad = True
-            t.grad_fn = node
-            if node._saved_refs is not None:  # an array was saved: keep the inputs, to find the tensor behind one
-                node._saved_refs = (a, b) if c is NO_THIRD else (a, b, c)
-                if cls.saves_output:
-                    saved_tensors.hold_saved_output(node, t)
+    if ForwardMode.level or Anomaly.enabled or not cls._one_frame:
+        return cls.apply(a, b) if c is NO_THIRD else cls.apply(a, b, c)
+    node = _new(cls)
+    node._saved = node._saved_refs = node._pre_hooks = node._output_meta = None
+    recording = _grad_enabled()
+    need_a = recording and a._requires_grad
+    need_b = recording and b._requires_grad
+    need_c = False
+    try:
+        if c is NO_THIRD:
+            node.needs_input_grad = TWO_INPUT_FLAGS[need_a][need_b]
+            out = cls.forward(node, a._data, b._data)
+        elif isinstance(c, Tensor):
+            need_c = recording and c._requires_grad
+            node.needs_input_grad = NEEDS_INPUT_GRAD[8 | need_a << 2 | need_b << 1 | need_c]
+            out = cls.forward(node, a._data, b._data, c._data)
         else:
-            t._requires_grad = False
-            t.grad_fn = None
-        return t
-
-    return apply_two
+            node.needs_input_grad = NEEDS_INPUT_GRAD[8 | need_a << 2 | need_b << 1]
+            out = cls.forward(node, a._data, b._data, c)
+    except Exception as error:
+        raise forward_error(cls, error, (a, b) if c is NO_THIRD else (a, b, c)) from None
+    t = _new(Tensor)  # Tensor._make(out), without the call
+    t._data = out
+    t._grad = t._hooks = None
+    t._output_nr = 0
+    if (need_a or need_b or need_c) and (type(out) in FLOAT_SCALARS or out.dtype.kind == "f"):
+        edges: tuple[Any, ...] = (
+            (a.grad_fn or a) if need_a else None,
+            a._output_nr if need_a else 0,
+            (b.grad_fn or b) if need_b else None,
+            b._output_nr if need_b else 0,
+        )
+        if c is not NO_THIRD:
+            edges += (c.grad_fn or c, c._output_nr) if need_c else NO_EDGE if isinstance(c, Tensor) else CONSTANT_EDGE
+        node._edges = edges
+        node._seq = next(EVENT_ORDER)
+        t._requires_grad = True
+        t.grad_fn = node
+        if node._saved_refs is not None:  # an array was saved: keep the inputs, to find the tensor behind one
+            node._saved_refs = (a, b) if c is NO_THIRD else (a, b, c)
+            if cls.saves_output:
+                saved_tensors.hold_saved_output(node, t)
+    else:
+        t._requires_grad = False
+        t.grad_fn = None
+    return t
 
 
 def apply_one_tensor(cls: type[Function], a: Tensor, b: Any = NO_THIRD, c: Any = NO_THIRD) -> Any:
@@ -388,17 +365,15 @@ class Function:
     # to hold it weakly for the in-place check and create_graph (a tiny graph's mul: 120 ns saved).
     # Functions written outside autograd/ops/ may always save theirs.
     saves_output = False
-    # Speed trick, one flag for the one-frame paths (`apply_one_tensor`, `two_tensor_op`): an engine
+    # Speed trick, one flag for the one-frame paths (`apply_one_tensor`, `apply_two_tensors`): an engine
     # op that is not a view; one class attribute read an op, not two (CPython 3.11 does not specialise
     # them: about 11 ns a read)
     _one_frame = False
-    apply_two: Callable[..., Any]  # this op on two Tensors in one call (see two_tensor_op), set per class
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._trusted_backward = cls.__module__.startswith("autograd.ops.")
         cls._one_frame = cls._trusted_backward and not cls.is_view
-        cls.apply_two = staticmethod(two_tensor_op(cls))
         if not cls._trusted_backward:
             cls.saves_output = True
         if not cls._trusted_backward and "forward" in cls.__dict__:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import DtypeError, ShapeError
-from ..function import Function
+from ..function import Function, apply_two_tensors
 from ..registry import op
 from ..tensor import Tensor, _ndarray
 from .tangents import total
@@ -109,7 +109,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"{w.dtype} (weight); convert the input with .to({w.dtype}) or the layer with .to(...)"
         )
     try:
-        return Linear.apply_two(input, weight, bias) if isinstance(input, Tensor) else Linear.apply(input, weight, bias)
+        return (
+            apply_two_tensors(Linear, input, weight, bias)
+            if isinstance(input, Tensor)
+            else Linear.apply(input, weight, bias)
+        )
     except ValueError:
         _check_shapes(input, w, b)
         raise

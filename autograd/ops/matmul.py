@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
-from ..function import Function
+from ..function import Function, apply_two_tensors
 from ..registry import op
 from ..tensor import Tensor
 from .broadcast import unbroadcast
@@ -86,7 +86,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     if not isinstance(b, Tensor):
         b = Tensor._make(np.asarray(b))
     try:
-        return MatMul.apply_two(a, b)
+        return apply_two_tensors(MatMul, a, b)
     except ValueError:  # shapes are checked only when NumPy refuses them
         raise _mismatch("matmul", a, b) from None
     except TypeError:  # two 0-d tensors holding NumPy scalars: scalars have no `@` (0-d arrays raise ValueError)
@@ -101,7 +101,7 @@ def mm(a: Tensor, b: Tensor) -> Tensor:
     if a._data.ndim != 2 or b._data.ndim != 2:
         raise ShapeError(f"mm: expects two 2-D tensors, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
     try:
-        return MatMul.apply_two(a, b)
+        return apply_two_tensors(MatMul, a, b)
     except ValueError:  # shapes are checked only when NumPy refuses them
         raise _mismatch("mm", a, b) from None
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, apply_two_tensors
 from ..registry import op
 from ..tensor import Tensor
 from .loss_arguments import floating_input, same_shape_target
@@ -49,5 +49,5 @@ def mse_loss(input: Tensor, target: Any, *, reduction: str = "mean") -> Tensor: 
     floating_input("mse_loss", input)
     target = same_shape_target("mse_loss", input, target)
     if type(target) is Tensor:
-        return MseLoss.apply_two(input, target, reduction)
+        return apply_two_tensors(MseLoss, input, target, reduction)
     return MseLoss.apply(input, target, reduction)  # a target cast to input's dtype: an array
