@@ -241,7 +241,7 @@ def implicit_gradient(root: Tensor) -> Any:
             f"has shape {tuple(root.shape)}; pass gradient= (a tensor of that shape), "
             "or reduce the output first, e.g. y.sum().backward()"
         )
-    return np.ones(data.shape, data.dtype) if type(data) is np.ndarray else data.dtype.type(1)
+    return np.ones(data.shape, data.dtype) if type(data) is _ndarray else data.dtype.type(1)
 
 
 def root_gradient(root: Tensor, gradient: Any) -> Any:

@@ -583,7 +583,7 @@ def wrap_output(node: Function, data: Any, nr: int, records: bool, inputs: tuple
             anomaly.record_creation(node, data, inputs)
     else:
         t = _make(data)
-    if node.is_view and type(data) is np.ndarray and data.base is not None:
+    if node.is_view and type(data) is _ndarray and data.base is not None:
         link_view(t, inputs[0])
     return t
 
