@@ -7,7 +7,7 @@ import os
 import platform
 from typing import Any
 
-from .harness import CONTENDERS, ENGINE, LABELS, WorkloadResult
+from .harness import CONTENDERS, ENGINE, LABELS, NUMPY, WorkloadResult
 
 RATIO_COLUMNS = tuple(name for name in CONTENDERS if name != ENGINE)
 
@@ -79,6 +79,21 @@ def format_targets(outcome: WorkloadResult) -> list[str]:
     return lines
 
 
+def companion_line(outcome: WorkloadResult, name: str) -> str:
+    """A companion step's median (timed in the workload's rounds) and the engine's time over it; against
+    NumPy's too when it does the workload's own unit of work (the same `per`: another way to compute it)."""
+    median = outcome.companions[name].median
+    if median is None:
+        return f"{name}: not measured"
+    line = f"{name} {format_time(median)} a {outcome.workload.per_what}"
+    numpy, engine = outcome.median(NUMPY), outcome.median(ENGINE)
+    if numpy and outcome.workload.companions[name][1] == outcome.workload.per:
+        line += f", {median / numpy:.2f}x NumPy"
+    if engine:
+        line += f"; engine / {name}: {engine / median:.2f}x"
+    return line
+
+
 def table(outcomes: list[WorkloadResult], header: dict[str, Any]) -> str:
     """The results as a text table, with the machine above and the notes below."""
     columns = ["workload", "per", *(LABELS[c] for c in CONTENDERS), *(f"eng/{LABELS[c]}" for c in RATIO_COLUMNS)]
@@ -128,6 +143,9 @@ def table(outcomes: list[WorkloadResult], header: dict[str, Any]) -> str:
         "workloads:",
         *(f"  {o.workload.name}: {o.workload.description}" for o in outcomes),
     ]
+    alongside = [f"  {o.workload.name}: {companion_line(o, name)}" for o in outcomes for name in o.companions]
+    if alongside:
+        out += ["", "timed in the same rounds (not contenders):", *alongside]
     notes = [f"  {o.workload.name}: {note}" for o in outcomes for note in o.notes]
     if notes:
         out += ["", "notes:", *notes]
@@ -167,6 +185,7 @@ def as_json(outcomes: list[WorkloadResult], header: dict[str, Any]) -> dict[str,
                     }
                     for t in o.targets
                 ],
+                "companions": {name: r.median for name, r in o.companions.items()},
                 "notes": o.notes,
             }
         )

@@ -16,6 +16,7 @@ from .harness import ENGINE, NUMPY, TORCH, Step, Target, Workload
 
 N, D_IN, HIDDEN, D_OUT = 64, 1000, 100, 10
 LEARNING_RATE = 1e-6
+BARE_BONES = "bare-bones engine"  # the companion timed with the contenders (see `workloads`)
 
 
 def _arrays() -> dict[str, np.ndarray]:
@@ -88,13 +89,22 @@ def torch_setup() -> Step:
     return tutorial_step(torch)
 
 
+def bare_bones_setup() -> Step:
+    """The step on `closure_engine`'s bare-bones engine: how close any Python engine gets here."""
+    from .closure_engine import closure_step  # it builds on this module's data
+
+    return closure_step()
+
+
 def workloads(quick: bool, million: bool) -> list[Workload]:
-    """The two-layer net, as one benchmark row."""
+    """The two-layer net, as one benchmark row; the bare-bones engine is timed in the same rounds, so every
+    run shows the floor a Python engine reaches on its machine beside the engine's ratio."""
     return [
         Workload(
             name="two-layer",
             description="64x1000 -> 100 -> 10 ReLU net, sum of squares, manual SGD step",
             setups={ENGINE: engine_setup, NUMPY: numpy_setup, TORCH: torch_setup},
             targets=(Target(1.08, NUMPY),),
+            companions={BARE_BONES: (bare_bones_setup, 1)},
         )
     ]
