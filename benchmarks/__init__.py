@@ -3,8 +3,7 @@
 Run them all from the repository root with `python -m benchmarks` (`--help` for the options).
 This package imports nothing at import time, so that `__main__` can set the BLAS thread
 count before NumPy is loaded. Its other entry points (`python -m benchmarks.anatomy`,
-`python -m benchmarks.reference_engine`, `python -m benchmarks.closure_engine`) run
-single-threaded too, unless the environment
+`python -m benchmarks.reference_engine`) run single-threaded too, unless the environment
 says otherwise: on a shared 2-core machine threaded BLAS makes timings noise.
 """
 

@@ -1,32 +1,23 @@
 """How close any Python engine gets to NumPy by hand on the two-layer step: a bare-bones engine's floor.
 
-    python -m benchmarks.closure_engine
-
 The two-layer step of `two_layer_net` (64x1000 -> 100 -> 10, ReLU, sum of squares,
-`w -= lr * w.grad`) three ways, interleaved: on the engine, by hand in NumPy, and on
-`Node` below, an autograd engine cut to the bone (micrograd's design on arrays: a
+`w -= lr * w.grad`) on `Node` below, an autograd engine cut to the bone (micrograd's design on arrays: a
 closure per node, a recursive topological sort, none of the engine's checks, promotion,
 version counters, hooks or modes). It does the same NumPy calls as the hand-written
 step, so its ratio to it is the cost of the least Python an engine can run per op
 (about 800 bytecodes and 32 calls a step, against the engine's 3,400 and 66): the floor
-under the engine's ratio on this machine.
+under the engine's ratio on this machine. `python -m benchmarks --only two-layer` times it in
+the same rounds as the row's contenders and prints it under the table.
 """
 
 from __future__ import annotations
 
-import gc
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from . import two_layer_net
-from .heap import pin_heap
-
-ROUNDS = 31
-CALLS = 20
 
 
 class Node:
@@ -116,35 +107,3 @@ def closure_step() -> Callable[[], Any]:
         return loss.data
 
     return step
-
-
-def main() -> None:
-    """Time the three steps interleaved and print their medians and ratios to NumPy by hand."""
-    pin_heap()
-    steps = {
-        "engine": two_layer_net.engine_setup(),
-        "NumPy by hand": two_layer_net.numpy_setup(),
-        "bare-bones engine": closure_step(),
-    }
-    losses = {name: float(step()) for name, step in steps.items()}
-    for step in steps.values():
-        for _ in range(CALLS):
-            step()
-    gc.collect()
-    gc.freeze()
-    samples: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(ROUNDS):
-        for name, step in steps.items():
-            start = time.perf_counter()
-            for _ in range(CALLS):
-                step()
-            samples[name].append((time.perf_counter() - start) / CALLS)
-    floor = statistics.median(samples["NumPy by hand"])
-    print(f"two-layer step, medians of {ROUNDS} interleaved rounds of {CALLS} calls (first losses: {losses})")
-    for name, times in samples.items():
-        median = statistics.median(times)
-        print(f"  {name:<18} {median * 1e6:8.1f} us   {median / floor:.3f}x NumPy by hand")
-
-
-if __name__ == "__main__":
-    main()
