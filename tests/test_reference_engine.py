@@ -555,6 +555,75 @@ def test_random_programs_give_the_same_values_and_gradients_in_both_engines(
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
+# Steps written with Python's operators, as users write them: in the fast engine they go through its
+# one-frame paths (`apply_two_tensors`, `apply_one_tensor`), not `Function.apply`. A divisor is a leaf.
+OPERATOR_STEPS: dict[str, Callable[[Any, Any], Any]] = {
+    "a + b": lambda a, b: a + b,
+    "a - b": lambda a, b: a - b,
+    "a * b": lambda a, b: a * b,
+    "a / leaf": lambda a, b: a / b,
+    "a * 3.0": lambda a, _: a * 3.0,
+    "0.5 * a": lambda a, _: 0.5 * a,
+    "2.0 - a": lambda a, _: 2.0 - a,
+    "a / 4.0": lambda a, _: a / 4.0,
+    "a ** 2": lambda a, _: a**2,
+    "a ** 3": lambda a, _: a**3,
+    "-a": lambda a, _: -a,
+}
+
+
+@st.composite
+def operator_programs(draw_: st.DrawFn) -> tuple[list[np.ndarray], list[bool], list[tuple[str, int, int]]]:
+    """Leaves (all 0-d, as in a tiny graph, or of broadcastable shapes), which of them require grad, and
+    steps (operator, operand, operand) over everything made so far."""
+    if draw_(st.booleans()):
+        leaf_shapes: tuple[tuple[int, ...], ...] = ((), (), ())
+    else:
+        leaf_shapes = draw_(broadcastable_shapes(num_shapes=3, max_dims=2))
+    leaves = [draw_(nonzero_arrays(s)) for s in leaf_shapes]
+    needs = [draw_(st.booleans()) for _ in leaves]
+    steps = []
+    for n in range(len(leaves), len(leaves) + draw_(st.integers(1, 6))):
+        name = draw_(st.sampled_from(sorted(OPERATOR_STEPS)))
+        divisor = draw_(st.integers(0, len(leaves) - 1))
+        steps.append(
+            (name, draw_(st.integers(0, n - 1)), divisor if name == "a / leaf" else draw_(st.integers(0, n - 1)))
+        )
+    return leaves, needs, steps
+
+
+def run_operators(leaves: list[Any], steps: list[tuple[str, int, int]]) -> Any:
+    values = list(leaves)
+    for name, i, j in steps:
+        values.append(OPERATOR_STEPS[name](values[i], values[j]))
+    return values[-1]
+
+
+@settings(max_examples=200)
+@given(program=operator_programs(), passes=st.integers(1, 2))
+def test_programs_written_with_operators_and_a_plain_backward_match_the_reference_engine(
+    program: tuple[list[np.ndarray], list[bool], list[tuple[str, int, int]]], passes: int
+) -> None:
+    leaves, needs, steps = program
+    fast_leaves = [autograd.tensor(a, requires_grad=n) for a, n in zip(leaves, needs)]
+    ref_leaves = [reference.Tensor(a, requires_grad=n) for a, n in zip(leaves, needs)]
+    for _ in range(passes):  # a second pass on a new graph adds into the gradients of the first
+        fast, ref = run_operators(fast_leaves, steps), run_operators(ref_leaves, steps)
+        np.testing.assert_allclose(fast.detach().numpy(), ref.data, rtol=1e-12)
+        if not fast.requires_grad:
+            continue
+        if fast.ndim == 0:  # the plain pass from a 0-d root, as `c.backward()` in a tiny graph
+            fast.backward()
+            ref.backward()
+        else:  # the plain pass from the sum, whose gradient is ones
+            fast.sum().backward()
+            ref.backward(np.ones(ref.shape))
+    for f, r in zip(fast_leaves, ref_leaves):
+        assert (f.grad is None) == (r.grad is None)
+        if r.grad is not None:
+            np.testing.assert_allclose(f.grad.numpy(), r.grad, rtol=1e-10, atol=1e-12)
+
+
 @given(a=arrays((3, 3), 0.5, 2.0), b=arrays((3, 3), 0.5, 2.0))
 def test_the_operators_of_both_engines_record_the_same_ops(a: np.ndarray, b: np.ndarray) -> None:
     def program(x: Any, y: Any) -> Any:
