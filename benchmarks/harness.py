@@ -77,8 +77,9 @@ class Workload:
     check_rtol: float = 1e-3
     kind: str = "time"  # or "memory": `memory_steps` steps, growth of resident memory in MB
     memory_steps: tuple[int, int] = (100, 2000)
-    # name -> (engine setup, per): steps timed in the same interleaved rounds as the contenders but
-    # not shown, so a target against another workload's engine time compares times taken together
+    # name -> (setup, per): steps timed in the same interleaved rounds as the contenders and printed under
+    # the table, not as a contender: another workload's engine step, which a target against that workload
+    # then divides by (times taken together), or another way to compute this one (a bare-bones engine)
     companions: dict[str, tuple[Setup, int]] = field(default_factory=dict)
 
 
